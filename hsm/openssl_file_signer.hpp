@@ -1,0 +1,34 @@
+// The first backend: private keys as PEM files (PKCS#8, mode 0600) in a
+// directory, generated and used with OpenSSL in software. The key id is the
+// file's base name; "<dir>/<id>.pem".
+#pragma once
+
+#include <string>
+
+#include "hsm/signer.hpp"
+
+namespace zs::hsm {
+
+class OpenSslFileSigner : public Signer {
+public:
+    OpenSslFileSigner(std::string name, std::string directory);
+
+    const std::string& name() const override { return name_; }
+    std::string type() const override { return "openssl"; }
+    void generate_key(const KeyId& id, const KeySpec& spec, const std::string& label) override;
+    bool has_key(const KeyId& id) override;
+    Bytes public_key(const KeyId& id) override;
+    std::unique_ptr<SigningContext> open_signing(const KeyId& id, SignScheme scheme) override;
+    void delete_key(const KeyId& id) override;
+    std::vector<KeyId> list_keys() override;
+    Bytes random_bytes(std::size_t count) override;
+
+    const std::string& directory() const { return directory_; }
+
+private:
+    std::string path_of(const KeyId& id) const;
+    std::string name_;
+    std::string directory_;
+};
+
+}  // namespace zs::hsm

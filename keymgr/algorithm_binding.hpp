@@ -1,0 +1,15 @@
+// Where DNSSEC meets the HSM layer: which key type and signature scheme a
+// DNSSEC algorithm number needs. hsm/ never sees algorithm numbers.
+#pragma once
+
+#include <cstdint>
+
+#include "hsm/signer.hpp"
+
+namespace zs::keymgr {
+
+// Throws zs::Error for algorithms we do not sign with.
+hsm::KeySpec key_spec_for(std::uint8_t algorithm, unsigned rsa_bits);
+hsm::SignScheme sign_scheme_for(std::uint8_t algorithm);
+
+}  // namespace zs::keymgr

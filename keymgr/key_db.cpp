@@ -1,0 +1,271 @@
+#include "keymgr/key_db.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <memory>
+
+#include <sqlite3.h>
+
+#include "common/error.hpp"
+#include "keymgr/sqlite_util.hpp"
+
+namespace zs::keymgr {
+
+namespace {
+
+// Migration N (1-based) takes the schema from version N-1 to N. Never edit
+// an entry once released: add a new one.
+constexpr std::array<const char*, 1> kMigrations = {
+    // Version 1. Times are unix seconds, NULL when not (yet) reached.
+    R"sql(
+CREATE TABLE keys (
+    id           INTEGER PRIMARY KEY,
+    zone         TEXT    NOT NULL,
+    role         TEXT    NOT NULL CHECK (role IN ('KSK', 'ZSK', 'CSK')),
+    algorithm    INTEGER NOT NULL CHECK (algorithm BETWEEN 0 AND 255),
+    key_tag      INTEGER NOT NULL CHECK (key_tag BETWEEN 0 AND 65535),
+    flags        INTEGER NOT NULL CHECK (flags BETWEEN 0 AND 65535),
+    signer       TEXT    NOT NULL,
+    native_id    TEXT    NOT NULL,
+    dnskey_rdata BLOB    NOT NULL,
+    created      INTEGER NOT NULL,
+    published    INTEGER,
+    active       INTEGER,
+    retired      INTEGER,
+    removed      INTEGER,
+    deleted      INTEGER,
+    UNIQUE (signer, native_id)
+);
+CREATE INDEX keys_by_zone ON keys (zone);
+CREATE TABLE signers (
+    name    TEXT    PRIMARY KEY,
+    type    TEXT    NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+    id     INTEGER PRIMARY KEY,
+    time   INTEGER NOT NULL,
+    zone   TEXT    NOT NULL,
+    key_id INTEGER REFERENCES keys (id),
+    event  TEXT    NOT NULL,
+    detail TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_by_zone ON audit_log (zone);
+)sql",
+};
+static_assert(kMigrations.size() == KeyDb::kCurrentSchemaVersion, "one migration per schema version");
+
+struct SqliteClose {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+
+// SQLite creates the database with 0644 (less the umask) and gives its -wal
+// and -shm files the database's mode; creating the file first with 0600
+// keeps all of them private. An existing file keeps its mode.
+void create_private_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw SystemError("cannot create key database", path, errno);
+    ::close(fd);
+}
+
+constexpr const char* kKeyColumns =
+    "id, zone, role, algorithm, key_tag, flags, signer, native_id, dnskey_rdata, created, "
+    "published, active, retired, removed, deleted";
+
+KeyRecord read_key(const Statement& row, const std::string& path) {
+    KeyRecord key;
+    key.id = row.column_int64(0);
+    key.zone = row.column_text(1);
+    std::string role = row.column_text(2);
+    auto parsed = parse_role(role);
+    if (!parsed) throw Error("key database " + path + ": key " + std::to_string(key.id) + " has unknown role '" + role + "'");
+    key.role = *parsed;
+    key.algorithm = static_cast<std::uint8_t>(row.column_int64(3));
+    key.key_tag = static_cast<std::uint16_t>(row.column_int64(4));
+    key.flags = static_cast<std::uint16_t>(row.column_int64(5));
+    key.signer = row.column_text(6);
+    key.native_id = row.column_text(7);
+    key.dnskey_rdata = row.column_blob(8);
+    key.created = row.column_int64(9);
+    key.published = row.column_optional_int64(10);
+    key.active = row.column_optional_int64(11);
+    key.retired = row.column_optional_int64(12);
+    key.removed = row.column_optional_int64(13);
+    key.deleted = row.column_optional_int64(14);
+    return key;
+}
+
+}  // namespace
+
+std::string to_string(KeyRole r) {
+    switch (r) {
+        case KeyRole::Ksk: return "KSK";
+        case KeyRole::Zsk: return "ZSK";
+        case KeyRole::Csk: return "CSK";
+    }
+    return "unknown role " + std::to_string(static_cast<int>(r));
+}
+
+std::optional<KeyRole> parse_role(const std::string& text) {
+    std::string upper;
+    for (char c : text) upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    if (upper == "KSK") return KeyRole::Ksk;
+    if (upper == "ZSK") return KeyRole::Zsk;
+    if (upper == "CSK") return KeyRole::Csk;
+    return std::nullopt;
+}
+
+KeyDb::KeyDb(const std::string& path) : path_(path) {
+    create_private_file(path_);
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::unique_ptr<sqlite3, SqliteClose> db(raw);  // closes it if anything below throws
+    if (rc != SQLITE_OK) throw_sqlite_error(raw, path_, "cannot open");
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, 5000);  // wait for another process's write transaction
+
+    {
+        Statement journal(raw, path_, "PRAGMA journal_mode = WAL", "cannot enable WAL");
+        if (!journal.step() || journal.column_text(0) != "wal")
+            throw Error("key database " + path_ + ": cannot enable WAL journal mode");
+    }
+    // FULL: a committed key record survives power loss, even in WAL mode.
+    sqlite_exec(raw, path_, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", "cannot set pragmas");
+
+    db_ = db.release();
+    try {
+        migrate();
+    } catch (...) {
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+KeyDb::~KeyDb() { sqlite3_close_v2(db_); }
+
+void KeyDb::exec(const std::string& sql) { sqlite_exec(db_, path_, sql, sql); }
+
+int KeyDb::schema_version() const {
+    Statement query(db_, path_, "SELECT COALESCE(MAX(version), 0) FROM schema_version", "read schema version");
+    query.step();
+    return static_cast<int>(query.column_int64(0));
+}
+
+// All of it in one write transaction: two processes opening a new file at
+// once apply each migration exactly once.
+void KeyDb::migrate() {
+    Transaction transaction(*this);
+    exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)");
+    int version = schema_version();
+    if (version > kCurrentSchemaVersion)
+        throw Error("key database " + path_ + ": schema version " + std::to_string(version) +
+                    " is newer than this program knows (" + std::to_string(kCurrentSchemaVersion) + ")");
+    for (int next = version + 1; next <= kCurrentSchemaVersion; ++next) {
+        sqlite_exec(db_, path_, kMigrations[static_cast<std::size_t>(next - 1)],
+                    "migration to schema version " + std::to_string(next));
+        Statement record(db_, path_, "INSERT INTO schema_version (version, applied) VALUES (?1, ?2)",
+                         "record schema version");
+        record.bind(1, std::int64_t{next}).bind(2, now_unix()).run();
+    }
+    transaction.commit();
+}
+
+std::vector<KeyRecord> KeyDb::list(const std::string& zone) const {
+    Statement query(db_, path_,
+                    std::string("SELECT ") + kKeyColumns +
+                        " FROM keys WHERE deleted IS NULL AND (?1 = '' OR zone = ?1) ORDER BY zone, id",
+                    "list keys");
+    query.bind(1, zone);
+    std::vector<KeyRecord> keys;
+    while (query.step()) keys.push_back(read_key(query, path_));
+    return keys;
+}
+
+std::int64_t KeyDb::add(const KeyRecord& key) {
+    Statement insert(db_, path_,
+                     "INSERT INTO keys (zone, role, algorithm, key_tag, flags, signer, native_id, dnskey_rdata, "
+                     "created, published, active, retired, removed, deleted) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     "add key " + key.signer + "/" + key.native_id + " of " + key.zone);
+    insert.bind(1, key.zone)
+        .bind(2, to_string(key.role))
+        .bind(3, std::int64_t{key.algorithm})
+        .bind(4, std::int64_t{key.key_tag})
+        .bind(5, std::int64_t{key.flags})
+        .bind(6, key.signer)
+        .bind(7, key.native_id)
+        .bind_blob(8, key.dnskey_rdata.data(), key.dnskey_rdata.size())
+        .bind(9, std::int64_t{key.created})
+        .bind(10, key.published)
+        .bind(11, key.active)
+        .bind(12, key.retired)
+        .bind(13, key.removed)
+        .bind(14, key.deleted);
+    insert.run();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+void KeyDb::mark_deleted(std::int64_t id, UnixTime when) {
+    // The first deletion time stays if it is marked twice.
+    Statement update(db_, path_, "UPDATE keys SET deleted = COALESCE(deleted, ?2) WHERE id = ?1",
+                     "mark key " + std::to_string(id) + " deleted");
+    update.bind(1, id).bind(2, std::int64_t{when}).run();
+    if (sqlite3_changes(db_) == 0)
+        throw Error("key database " + path_ + ": mark key " + std::to_string(id) + " deleted: no such key");
+}
+
+bool KeyDb::key_tag_in_use(const std::string& zone, std::uint16_t tag) const {
+    Statement query(db_, path_, "SELECT 1 FROM keys WHERE zone = ?1 AND key_tag = ?2 AND deleted IS NULL LIMIT 1",
+                    "look up key tag");
+    query.bind(1, zone).bind(2, std::int64_t{tag});
+    return query.step();
+}
+
+std::int64_t KeyDb::append_audit(UnixTime time, const std::string& zone, std::optional<std::int64_t> key_id,
+                                 const std::string& event, const std::string& detail) {
+    Statement insert(db_, path_,
+                     "INSERT INTO audit_log (time, zone, key_id, event, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                     "append to audit log");
+    insert.bind(1, std::int64_t{time}).bind(2, zone).bind(3, key_id).bind(4, event).bind(5, detail).run();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<AuditEntry> KeyDb::audit_log(const std::string& zone) const {
+    Statement query(db_, path_,
+                    "SELECT id, time, zone, key_id, event, detail FROM audit_log WHERE (?1 = '' OR zone = ?1) ORDER BY id",
+                    "read audit log");
+    query.bind(1, zone);
+    std::vector<AuditEntry> entries;
+    while (query.step()) {
+        AuditEntry entry;
+        entry.id = query.column_int64(0);
+        entry.time = query.column_int64(1);
+        entry.zone = query.column_text(2);
+        entry.key_id = query.column_optional_int64(3);
+        entry.event = query.column_text(4);
+        entry.detail = query.column_text(5);
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+// IMMEDIATE takes the write lock at once, so a transaction that reads and
+// then writes cannot fail half-way with SQLITE_BUSY.
+KeyDb::Transaction::Transaction(KeyDb& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+KeyDb::Transaction::~Transaction() {
+    // Must not throw; if ROLLBACK fails SQLite has already rolled back.
+    if (!done_) sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void KeyDb::Transaction::commit() {
+    if (done_) throw Error("key database " + db_.path_ + ": transaction already finished");
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace zs::keymgr

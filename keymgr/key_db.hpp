@@ -1,0 +1,97 @@
+// The key database: SQLite in the state directory. It records facts and
+// times about each key (which zone, role, algorithm, which signer owns it and
+// its native id there, the DNSKEY RDATA); states are derived from the times.
+// Schema is versioned; migrations run on open.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time_format.hpp"
+
+struct sqlite3;
+
+namespace zs::keymgr {
+
+enum class KeyRole { Ksk, Zsk, Csk };
+std::string to_string(KeyRole r);                  // "KSK", "ZSK", "CSK"
+std::optional<KeyRole> parse_role(const std::string& text);  // case-insensitive
+
+struct KeyRecord {
+    std::int64_t id = 0;            // database row id
+    std::string zone;               // presentation form, lower case, trailing dot
+    KeyRole role = KeyRole::Zsk;
+    std::uint8_t algorithm = 0;
+    std::uint16_t key_tag = 0;
+    std::uint16_t flags = 0;
+    std::string signer;             // name of the signer that owns the key
+    std::string native_id;          // the signer's id for it
+    std::string dnskey_rdata;       // wire form
+    UnixTime created = 0;
+    // Timing of the key's life; later rollover work fills these in.
+    std::optional<UnixTime> published, active, retired, removed, deleted;
+};
+
+// One line of the audit log: what happened to a zone's keys, and when.
+struct AuditEntry {
+    std::int64_t id = 0;                 // database row id, increasing
+    UnixTime time = 0;
+    std::string zone;
+    std::optional<std::int64_t> key_id;  // KeyRecord::id, if about one key
+    std::string event;                   // short word: "generate", "publish", ...
+    std::string detail;                  // free text for operators
+};
+
+class KeyDb {
+public:
+    // Creates the file (and its schema) if missing.
+    explicit KeyDb(const std::string& path);
+    ~KeyDb();
+    KeyDb(const KeyDb&) = delete;
+    KeyDb& operator=(const KeyDb&) = delete;
+
+    // Keys not marked deleted; all zones if zone is empty.
+    std::vector<KeyRecord> list(const std::string& zone = {}) const;
+    // Inserts and returns the row id.
+    std::int64_t add(const KeyRecord& key);
+    void mark_deleted(std::int64_t id, UnixTime when);
+    // True if a key of the zone not marked deleted has this tag; callers
+    // regenerate on a collision (no two keys of a zone may share a tag).
+    bool key_tag_in_use(const std::string& zone, std::uint16_t tag) const;
+
+    // The audit log: appended to, never rewritten. key_id must name a row in
+    // keys when set.
+    std::int64_t append_audit(UnixTime time, const std::string& zone, std::optional<std::int64_t> key_id,
+                              const std::string& event, const std::string& detail);
+    // Oldest first; all zones if zone is empty.
+    std::vector<AuditEntry> audit_log(const std::string& zone = {}) const;
+
+    // The schema version of the open file (after migrations).
+    int schema_version() const;
+    static constexpr int kCurrentSchemaVersion = 1;
+
+    // RAII transaction: commits on commit(), rolls back if destroyed without.
+    class Transaction {
+    public:
+        explicit Transaction(KeyDb& db);
+        ~Transaction();
+        Transaction(const Transaction&) = delete;
+        Transaction& operator=(const Transaction&) = delete;
+        void commit();
+    private:
+        KeyDb& db_;
+        bool done_ = false;
+    };
+
+    const std::string& path() const { return path_; }
+
+private:
+    void exec(const std::string& sql);
+    void migrate();
+    std::string path_;
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace zs::keymgr

@@ -1,0 +1,28 @@
+// Shared pieces of the command-line front end.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "common/time_format.hpp"
+
+namespace zs::signer {
+
+namespace po = boost::program_options;
+
+// Parses argv[first..] into vm; throws UsageError with the reason. Returns
+// true if --help was given (help printed to stdout).
+bool parse_command(int argc, char** argv, int first, const std::string& usage, const po::options_description& opts,
+                   const po::positional_options_description* positional, po::variables_map& vm);
+
+UnixTime time_option(const po::variables_map& vm, const std::string& name);   // now if absent
+Seconds duration_option(const std::string& name, const std::string& text);
+unsigned default_threads();
+
+int run_sign_command(int argc, char** argv);
+int run_verify_command(int argc, char** argv);
+int run_key_command(int argc, char** argv);
+
+}  // namespace zs::signer

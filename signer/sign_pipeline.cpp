@@ -1,0 +1,206 @@
+#include "signer/sign_pipeline.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "hsm/openssl_file_signer.hpp"
+#include "keymgr/key_db.hpp"
+#include "keymgr/zone_keys.hpp"
+#include "signer/ds_output.hpp"
+#include "signer/log.hpp"
+#include "signer/previous_output.hpp"
+#include "signer/signing_engine.hpp"
+#include "signer/state_dir.hpp"
+#include "zone/denial_chain.hpp"
+#include "zone/dnssec_algorithm.hpp"
+#include "zone/master_file.hpp"
+#include "zone/serial.hpp"
+#include "zone/zone_builder.hpp"
+#include "zone/zone_writer.hpp"
+
+namespace zs::signer {
+
+using namespace zs::zone;
+
+std::string normalise_zone_name(const std::string& name) {
+    if (name.empty()) throw UsageError("empty zone name");
+    Wire wire = name_from_text(name, Wire(1, '\0'));
+    lowercase_name(wire);
+    return name_to_text(wire);
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Puts our keys (and keys of other signers already in the input, for
+// multi-signer setups) into the apex DNSKEY RRset, and CDS/CDNSKEY on request.
+void publish_keys(Zone& zone, const std::vector<keymgr::KeyRecord>& keys, const policy::SigningParams& params,
+                  std::vector<std::string>& notes) {
+    Node& apex = zone.apex();
+    RRset* existing = apex.find(rrtype::DNSKEY);
+    std::uint32_t ttl = params.dnskey_ttl ? *params.dnskey_ttl : (existing ? existing->ttl : 3600u);
+    if (existing && !existing->rdatas.empty())
+        notes.push_back("kept " + std::to_string(existing->rdatas.size()) +
+                        " DNSKEY record(s) from the input in the DNSKEY RRset (not managed by zonesigner)");
+    RRset& dnskey = apex.get_or_add(rrtype::DNSKEY, ttl);
+    dnskey.ttl = ttl;
+    for (const auto& k : keys) dnskey.rdatas.push_back(k.dnskey_rdata);
+    std::sort(dnskey.rdatas.begin(), dnskey.rdatas.end());
+    dnskey.rdatas.erase(std::unique(dnskey.rdatas.begin(), dnskey.rdatas.end()), dnskey.rdatas.end());
+
+    if (params.publish_cds) {
+        RRset& cds = apex.get_or_add(rrtype::CDS, ttl);
+        RRset& cdnskey = apex.get_or_add(rrtype::CDNSKEY, ttl);
+        cds.ttl = cdnskey.ttl = ttl;
+        cds.rdatas.clear();
+        cdnskey.rdatas.clear();
+        for (const auto& k : keys) {
+            if (!keymgr::signs_dnskey(k)) continue;
+            cds.rdatas.push_back(make_ds_rdata(zone.origin, k.dnskey_rdata, digest_type::SHA256));
+            cdnskey.rdatas.push_back(k.dnskey_rdata);
+        }
+        std::sort(cds.rdatas.begin(), cds.rdatas.end());
+        std::sort(cdnskey.rdatas.begin(), cdnskey.rdatas.end());
+    }
+}
+
+std::uint32_t soa_serial(const Zone& zone) {
+    const Wire& rd = zone.apex().find(rrtype::SOA)->rdatas.front();
+    return get_u32(rd, rd.size() - 20);
+}
+
+void set_soa_serial(Zone& zone, std::uint32_t serial) {
+    Wire& rd = zone.apex().find(rrtype::SOA)->rdatas.front();
+    std::size_t pos = rd.size() - 20;
+    Wire bytes;
+    put_u32(bytes, serial);
+    rd.replace(pos, 4, bytes);
+}
+
+std::string header_comment(const Zone& zone, const std::vector<keymgr::KeyRecord>& keys, UnixTime now,
+                           std::uint32_t serial) {
+    std::string h = "; signed by zonesigner 0.1.0 at " + format_iso8601(now) + "\n";
+    h += "; zone " + name_to_text(zone.origin) + " serial " + std::to_string(serial) + "\n";
+    for (const auto& k : keys)
+        h += "; key " + keymgr::to_string(k.role) + " tag " + std::to_string(k.key_tag) + " algorithm " +
+             algorithm_name(k.algorithm) + " signer " + k.signer + "\n";
+    return h;
+}
+
+}  // namespace
+
+SignSummary run_sign(const SignOptions& options) {
+    const auto start = std::chrono::steady_clock::now();
+    const policy::SigningParams& params = options.params;
+    if (std::string problem = policy::check_params(params); !problem.empty()) throw UsageError(problem);
+    if (!find_algorithm(params.algorithm) || !find_algorithm(params.algorithm)->supported)
+        throw UsageError("algorithm " + std::to_string(params.algorithm) + " is not supported for signing");
+
+    const std::string zone_name = normalise_zone_name(options.zone);
+    const Wire origin = name_from_text(zone_name, Wire(1, '\0'));
+
+    // 1. Read and check the input.
+    MasterFileOptions read_options;
+    read_options.origin = origin;
+    read_options.threads = options.threads;
+    BuildResult built = build_zone(read_master_file(options.input, read_options), origin);
+    for (const auto& w : built.warnings) log_warning(w);
+    Zone& zone = built.zone;
+    log_verbose(options.verbose, "read " + options.input + ": " + std::to_string(zone.nodes.size()) + " names in " +
+                                     std::to_string(seconds_since(start)) + " s");
+
+    // 2. The serial must increase over the previous output.
+    std::optional<std::uint32_t> previous;
+    if (options.output != "-") previous = previous_serial(options.output);
+    auto serial = next_serial(params.serial, soa_serial(zone), previous, options.now);
+    if (!serial)
+        throw Error("the SOA serial " + std::to_string(soa_serial(zone)) + " is not greater than the serial " +
+                    std::to_string(*previous) + " of the previous output " + options.output +
+                    " (use --serial increment, unixtime or datecounter)");
+    set_soa_serial(zone, *serial);
+
+    // 3. Keys: reuse the zone's, or create them on first signing.
+    StatePaths state = prepare_state_dir(options.state_dir);
+    keymgr::KeyDb db(state.database);
+    hsm::OpenSslFileSigner file_signer("files", state.key_files);
+    std::vector<keymgr::KeyRecord> records;
+    {
+        keymgr::KeyDb::Transaction tx(db);
+        records = keymgr::ensure_zone_keys(db, file_signer,
+                                           {zone_name, params.algorithm, params.rsa_bits, params.csk, options.now});
+        tx.commit();
+    }
+    std::vector<SigningKey> keys;
+    for (const auto& r : records) {
+        if (r.signer != file_signer.name())
+            throw Error("key " + std::to_string(r.key_tag) + " of zone " + zone_name + " belongs to signer '" +
+                        r.signer + "', which is not configured");
+        keymgr::check_public_key(file_signer, r);
+        keys.push_back({r, &file_signer});
+    }
+
+    // 4. Apex records, then the denial chain over the final set of types.
+    std::vector<std::string> notes;
+    publish_keys(zone, records, params, notes);
+    for (const auto& n : notes) log_verbose(options.verbose, n);
+    const std::uint32_t denial_ttl = zone.soa_minimum_ttl();
+    if (params.denial == policy::DenialType::Nsec3) {
+        zone.apex().get_or_add(rrtype::NSEC3PARAM, 0).rdatas.assign(1, make_nsec3param_rdata(params.nsec3));
+        zone.apex().find(rrtype::NSEC3PARAM)->ttl = denial_ttl;
+        add_nsec3_chain(zone, params.nsec3, denial_ttl);
+    } else {
+        add_nsec_chain(zone, denial_ttl);
+    }
+
+    // 5. Sign.
+    const auto sign_start = std::chrono::steady_clock::now();
+    SignatureTimes times{options.now, params.validity, params.denial_validity, params.jitter, params.inception_offset};
+    SigningStats stats = sign_zone(zone, keys, times, options.threads);
+    log_verbose(options.verbose, "signed " + std::to_string(stats.rrsets) + " RRsets with " +
+                                     std::to_string(stats.signatures) + " signatures in " +
+                                     std::to_string(seconds_since(sign_start)) + " s");
+
+    // 6. Verify before anything is published.
+    VerifyOptions vo;
+    vo.mode = options.verify;
+    vo.now = options.now;
+    vo.threads = options.threads;
+    vo.sample_seed = static_cast<std::uint64_t>(options.now);
+    VerifyReport report = verify_zone(zone, vo);
+    if (!report.ok()) {
+        std::string text = "the signed zone failed verification; nothing was written:";
+        for (const auto& p : report.problems) text += "\n  " + p;
+        throw Error(text);
+    }
+
+    // 7. Publish atomically: zone first, then the DS file for the parent.
+    const std::string header = header_comment(zone, records, options.now, *serial);
+    if (options.output == "-") {
+        std::fwrite(header.data(), 1, header.size(), stdout);
+        write_zone_text(zone, [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }, options.threads);
+        std::fflush(stdout);
+    } else {
+        AtomicFile out(options.output, 0644);
+        out.write(header);
+        write_zone_text(zone, [&](std::string_view s) { out.write(s); }, options.threads);
+        out.commit();
+        write_file_atomically(options.output + ".ds", ds_records_text(zone.origin, records, 3600), 0644);
+    }
+
+    SignSummary summary;
+    summary.rrsets = stats.rrsets;
+    summary.signatures = stats.signatures;
+    summary.verified = report.signatures_verified;
+    summary.serial = *serial;
+    summary.seconds = seconds_since(start);
+    return summary;
+}
+
+}  // namespace zs::signer

@@ -1,0 +1,37 @@
+// `zonesigner sign`: read, check, key, sign, chain, verify, publish.
+#pragma once
+
+#include <string>
+
+#include "policy/signing_params.hpp"
+#include "zone/zone_verifier.hpp"
+
+namespace zs::signer {
+
+struct SignOptions {
+    std::string zone;          // as given; normalised to lower case with a trailing dot
+    std::string input;
+    std::string output;        // "-" for stdout
+    std::string state_dir;
+    policy::SigningParams params;
+    unsigned threads = 1;
+    zone::VerifyMode verify = zone::VerifyMode::Sample;
+    UnixTime now = 0;
+    bool verbose = false;
+};
+
+struct SignSummary {
+    std::size_t rrsets = 0;
+    std::size_t signatures = 0;
+    std::size_t verified = 0;
+    std::uint32_t serial = 0;
+    double seconds = 0;
+};
+
+// Throws on any failure; the previous output is then untouched.
+SignSummary run_sign(const SignOptions& options);
+
+// Normalises a zone name from the command line: lower case, trailing dot.
+std::string normalise_zone_name(const std::string& name);
+
+}  // namespace zs::signer

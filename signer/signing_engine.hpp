@@ -1,0 +1,46 @@
+// Signs the RRsets of a zone in N worker threads. Each worker opens its own
+// signing context per key in the key's signer, builds the RFC 4034 §3.1.8.1
+// signed data and hands only those bytes to the signer: nothing else crosses
+// into the HSM layer.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/time_format.hpp"
+#include "hsm/signer.hpp"
+#include "keymgr/key_db.hpp"
+#include "zone/zone_model.hpp"
+
+namespace zs::signer {
+
+struct SigningKey {
+    keymgr::KeyRecord record;
+    hsm::Signer* signer = nullptr;  // owner of the key
+};
+
+struct SignatureTimes {
+    UnixTime now = 0;
+    Seconds validity = 0;
+    Seconds denial_validity = 0;
+    Seconds jitter = 0;
+    Seconds inception_offset = 0;
+};
+
+// Expiration of one RRset's signatures: validity minus a jitter derived from
+// owner and type, so that expirations spread evenly and the same RRset gets
+// the same offset from run to run.
+std::uint32_t expiration_for(const zone::Wire& owner, std::uint16_t type, bool denial, const SignatureTimes& t);
+
+struct SigningStats {
+    std::size_t rrsets = 0;
+    std::size_t signatures = 0;
+};
+
+// Signs every RRset that must be signed (authoritative data; DS and NSEC at
+// delegations; NSEC3), replacing existing RRSIGs. The DNSKEY RRset is signed
+// by KSKs/CSKs; CDS/CDNSKEY by KSKs/CSKs and ZSKs; the rest by ZSKs/CSKs.
+SigningStats sign_zone(zone::Zone& zone, const std::vector<SigningKey>& keys, const SignatureTimes& times,
+                       unsigned threads);
+
+}  // namespace zs::signer
