@@ -15,6 +15,7 @@
 #include "zone/wire.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace zs::zone {
 
@@ -79,6 +80,9 @@ public:
 private:
     std::uint8_t algorithm_;
     EVP_PKEY* key_ = nullptr;
+    // Initialised once for verification with key_; verify() works on a copy,
+    // so no call fetches algorithms from the provider again.
+    EVP_MD_CTX* initialised_ = nullptr;
 };
 
 }  // namespace zs::zone

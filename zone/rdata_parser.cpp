@@ -54,12 +54,14 @@ std::string field_name(std::uint16_t type, std::size_t index) {
 const char* kind_of(ldns_rdf_type type) {
     switch (type) {
         case LDNS_RDF_TYPE_DNAME: return "domain name";
-        case LDNS_RDF_TYPE_INT8: case LDNS_RDF_TYPE_INT16: case LDNS_RDF_TYPE_INT32: return "number";
+        case LDNS_RDF_TYPE_INT8: case LDNS_RDF_TYPE_INT16: case LDNS_RDF_TYPE_INT32:
+        case LDNS_RDF_TYPE_CERTIFICATE_USAGE: case LDNS_RDF_TYPE_SELECTOR: case LDNS_RDF_TYPE_MATCHING_TYPE:
+            return "number";
         case LDNS_RDF_TYPE_A: return "IPv4 address";
         case LDNS_RDF_TYPE_AAAA: return "IPv6 address";
         case LDNS_RDF_TYPE_STR: return "character string";
         case LDNS_RDF_TYPE_B64: return "base64";
-        case LDNS_RDF_TYPE_B32_EXT: return "base32";
+        case LDNS_RDF_TYPE_B32_EXT: case LDNS_RDF_TYPE_NSEC3_NEXT_OWNER: return "base32";
         case LDNS_RDF_TYPE_HEX: return "hex";
         case LDNS_RDF_TYPE_NSEC: return "type list";
         case LDNS_RDF_TYPE_TYPE: return "type";
@@ -332,7 +334,10 @@ std::string diagnose(std::uint16_t type, const Token* tokens, std::size_t count,
 
 Wire RdataParser::parse(std::uint16_t type, const Token* tokens, std::size_t count, std::uint32_t origin_index) {
     Wire out;
-    if (parse_native(type, tokens, count, origins_[origin_index], out)) return out;
+    if (parse_native(type, tokens, count, origins_[origin_index], out)) {
+        if (out.size() > 65535) throw Error(type_to_text(type) + " RDATA longer than 65535 octets");
+        return out;
+    }
     return parse_with_ldns(type, tokens, count, origin_index);
 }
 
@@ -343,11 +348,16 @@ Wire RdataParser::parse_with_ldns(std::uint16_t type, const Token* tokens, std::
     if (!rfc3597) {
         // ldns truncates numbers that do not fit their field; refuse them here.
         for_each_single_token_field(type, tokens, count, [&](std::size_t i, ldns_rdf_type field_type, const Token& token) {
-            std::uint64_t max = field_type == LDNS_RDF_TYPE_INT8    ? 0xff
-                                : field_type == LDNS_RDF_TYPE_INT16 ? 0xffff
-                                : field_type == LDNS_RDF_TYPE_INT32 ? 0xffffffff
-                                : field_type == LDNS_RDF_TYPE_ALG   ? 0xff
-                                                                    : 0;
+            std::uint64_t max = 0;
+            switch (field_type) {
+                case LDNS_RDF_TYPE_INT8: case LDNS_RDF_TYPE_ALG: case LDNS_RDF_TYPE_CERTIFICATE_USAGE:
+                case LDNS_RDF_TYPE_SELECTOR: case LDNS_RDF_TYPE_MATCHING_TYPE:
+                    max = 0xff;
+                    break;
+                case LDNS_RDF_TYPE_INT16: max = 0xffff; break;
+                case LDNS_RDF_TYPE_INT32: max = 0xffffffff; break;
+                default: break;
+            }
             if (max != 0) {
                 auto value = plain_number(token);
                 if (value && *value > max) out_of_range(type, i, token.text, max);

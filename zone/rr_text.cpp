@@ -68,17 +68,23 @@ struct Reader {
             std::uint8_t len = get_u8(data, pos++);
             if (len == 0) break;
             if (len > 63 || !has(len) || pos - start + len > 255) return void(ok = false);
-            for (std::size_t i = 0; i < len; ++i) {
-                auto c = static_cast<unsigned char>(data[pos + i]);
-                if (c == '.' || c == '\\' || c == '(' || c == ')' || c == ';' || c == '"' || c == '@' || c == '$') {
+            // Runs of plain characters go in one append.
+            std::size_t run = pos;
+            for (std::size_t i = pos; i < pos + len; ++i) {
+                auto c = static_cast<unsigned char>(data[i]);
+                bool special = c == '.' || c == '\\' || c == '(' || c == ')' || c == ';' || c == '"' || c == '@' ||
+                               c == '$';
+                if (!special && c > 0x20 && c < 0x7f) continue;
+                out.append(data, run, i - run);
+                run = i + 1;
+                if (special) {
                     out += '\\';
                     out += static_cast<char>(c);
-                } else if (c <= 0x20 || c >= 0x7f) {
-                    append_ddd(out, c);
                 } else {
-                    out += static_cast<char>(c);
+                    append_ddd(out, c);
                 }
             }
+            out.append(data, run, pos + len - run);
             out += '.';
             pos += len;
             first = false;
@@ -90,17 +96,21 @@ struct Reader {
         std::uint32_t len = u8();
         if (!has(len)) return void(ok = false);
         out += '"';
-        for (std::size_t i = 0; i < len; ++i) {
-            auto c = static_cast<unsigned char>(data[pos + i]);
-            if (c == '"' || c == '\\') {
+        std::size_t run = pos;
+        for (std::size_t i = pos; i < pos + len; ++i) {
+            auto c = static_cast<unsigned char>(data[i]);
+            bool special = c == '"' || c == '\\';
+            if (!special && c >= 0x20 && c < 0x7f) continue;
+            out.append(data, run, i - run);
+            run = i + 1;
+            if (special) {
                 out += '\\';
                 out += static_cast<char>(c);
-            } else if (c < 0x20 || c >= 0x7f) {
-                append_ddd(out, c);  // also tab: output lines are tab-separated
             } else {
-                out += static_cast<char>(c);
+                append_ddd(out, c);  // also tab: output lines are tab-separated
             }
         }
+        out.append(data, run, pos + len - run);
         out += '"';
         pos += len;
     }
@@ -306,7 +316,8 @@ bool append_with_ldns(std::string& out, std::uint16_t type, const Wire& rdata) {
     std::size_t pos = 0;
     if (ldns_wire2rdf(rr.get(), reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size(), &pos) !=
             LDNS_STATUS_OK ||
-        pos != wire.size() || ldns_rr_rd_count(rr.get()) == 0)
+        pos != wire.size() || ldns_rr_rd_count(rr.get()) == 0 ||
+        ldns_rr_rd_count(rr.get()) < ldns_rr_descriptor_minimum(ldns_rr_descript(type)))
         return false;
     LdnsBuffer buffer(ldns_buffer_new(256));
     if (!buffer) return false;

@@ -57,7 +57,7 @@ struct SignatureJob {
     std::uint32_t key_index;  // first matching key, for sampling per key
 };
 
-// zone_verifier.cpp / verify_apex.cpp
+// verify_apex.cpp: apex rules (one SOA, NS, no DS) and the DNSKEYs.
 ApexKeys check_apex(const Zone& zone, const VerifyOptions& options, Problems& problems);
 
 // verify_signatures.cpp: checklist rules 1-5 and 7 on every RRset; returns the

@@ -22,11 +22,16 @@ std::vector<const Node*> nodes_in_canonical_order(const Zone& zone) {
     return order;
 }
 
+static void format_rrset(std::string& out, const Node& node, const RRset& set, std::uint16_t rclass) {
+    for (const auto& rd : set.rdatas) append_rr_text(out, node.owner, set.type, rclass, set.ttl, rd);
+    for (const auto& sig : set.rrsigs) append_rr_text(out, node.owner, rrtype::RRSIG, rclass, set.ttl, sig);
+}
+
 static void format_node(std::string& out, const Node& node, std::uint16_t rclass) {
-    for (const auto& set : node.rrsets) {
-        for (const auto& rd : set.rdatas) append_rr_text(out, node.owner, set.type, rclass, set.ttl, rd);
-        for (const auto& sig : set.rrsigs) append_rr_text(out, node.owner, rrtype::RRSIG, rclass, set.ttl, sig);
-    }
+    // The SOA goes first, as tools that read a zone file's first record expect.
+    if (const RRset* soa = node.find(rrtype::SOA)) format_rrset(out, node, *soa, rclass);
+    for (const auto& set : node.rrsets)
+        if (set.type != rrtype::SOA) format_rrset(out, node, set, rclass);
 }
 
 void write_zone_text(const Zone& zone, const TextSink& sink, unsigned threads) {

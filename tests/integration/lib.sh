@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the integration tests. A test script starts with
 #
 #   set -euo pipefail
@@ -100,16 +101,38 @@ verify_with_ldns() {
 }
 
 # verify_with_bind FILE ORIGIN [TIME]: BIND's dnssec-verify. It has no clock
-# option, so a given TIME is faked with libfaketime. -z: a CSK (one key with
-# the SEP flag signing everything) is as valid as a KSK/ZSK pair.
+# option, so a given TIME is faked with libfaketime (clock starting at TIME and
+# running, as a frozen clock hangs BIND's event loop). BIND is linked with
+# jemalloc, whose start-up calls clock_gettime() inside libfaketime's own
+# start-up; glibc's malloc (libc_malloc_debug, a plain pass-through unless
+# asked to debug) is put in front of jemalloc to break that loop.
+# -z: a CSK (one key with the SEP flag signing everything) is as valid as a
+# KSK/ZSK pair.
 verify_with_bind() {
   local file=$1 origin=$2 time=${3:-}
   local clock=()
   if [[ -n "$time" ]]; then
-    command -v faketime >/dev/null || fail "faketime not installed (scripts/install-deps)"
-    clock=(faketime -f "${time:0:4}-${time:4:2}-${time:6:2} ${time:8:2}:${time:10:2}:${time:12:2}")
+    local faketime_lib malloc_lib
+    faketime_lib=$(_lib_find_library 'faketime/libfaketime.so.1') ||
+      fail "libfaketime not installed (scripts/install-deps)"
+    malloc_lib=$(_lib_find_library 'libc_malloc_debug.so.0') ||
+      fail "glibc's libc_malloc_debug.so.0 not found"
+    clock=(env "LD_PRELOAD=$malloc_lib $faketime_lib"
+      "FAKETIME=@${time:0:4}-${time:4:2}-${time:6:2} ${time:8:2}:${time:10:2}:${time:12:2}")
   fi
   TZ=UTC _lib_run_verifier dnssec-verify "${clock[@]}" dnssec-verify -z -o "$origin" "$file"
+}
+
+# _lib_find_library SUFFIX: path of a shared library under /usr/lib/<triplet>.
+_lib_find_library() {
+  local candidate
+  for candidate in /usr/lib/*/"$1" /lib/*/"$1"; do
+    if [[ -e "$candidate" ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
 }
 
 # verify_with_knot FILE ORIGIN [TIME]: Knot's kzonecheck with DNSSEC checks.
@@ -132,10 +155,24 @@ verify_with_peers() {
   return $failed
 }
 
-# count_rrsigs FILE: number of RRSIG records in a signed zone file (one RR per
-# line, as every signer here writes them).
+# count_rrsigs FILE: number of RRSIG records in a zone file. Finds each
+# record's type field (after the owner, unless the line starts with blanks,
+# then past TTL and class), so that "RRSIG" in an NSEC bitmap or inside the
+# parentheses of a multi-line record is not counted.
 count_rrsigs() {
-  awk '$0 !~ /^[ \t]*;/ { for (i = 1; i <= NF && i <= 5; i++) if ($i == "RRSIG") { n++; break } } END { print n + 0 }' "$1"
+  awk '
+    /^[ \t]*(;|$)/ || /^\$/ { next }
+    {
+      if (depth > 0) {                      # inside ( ... ) of a previous line
+        depth += gsub(/\(/, "(") - gsub(/\)/, ")")
+        next
+      }
+      i = ($0 ~ /^[ \t]/) ? 1 : 2
+      while (i <= NF && ($i ~ /^[0-9]+[0-9smhdwSMHDW]*$/ || $i ~ /^(IN|CH|HS|CLASS[0-9]+)$/)) i++
+      if ($i == "RRSIG") n++
+      depth += gsub(/\(/, "(") - gsub(/\)/, ")")
+    }
+    END { print n + 0 }' "$1"
 }
 
 # ---------------------------------------------------------------------------

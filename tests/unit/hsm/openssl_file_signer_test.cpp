@@ -17,6 +17,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "common/atomic_file.hpp"
@@ -305,6 +306,72 @@ TEST_F(FileSigner, RandomBytesHaveTheRequestedSizeAndDiffer) {
     EXPECT_EQ(b.size(), 32u);
     EXPECT_NE(a, b);
 }
+
+// Keys made elsewhere (the RFC examples' keys in tests/data/kat, PKCS#8 PEM)
+// dropped into the key directory under an id. RSA PKCS#1 v1.5 and EdDSA are
+// deterministic: the signer's prepared-context path must give the same bytes
+// as OpenSSL's plain EVP_DigestSign. ECDSA is randomised: verify only.
+struct KnownAnswerCase {
+    const char* id;  // base name in tests/data/kat
+    SignScheme scheme;
+    bool deterministic;
+};
+
+void PrintTo(const KnownAnswerCase& c, std::ostream* out) { *out << c.id; }
+
+class KnownAnswer : public ::testing::TestWithParam<KnownAnswerCase> {};
+
+Bytes openssl_reference_signature(const std::string& pem_path, SignScheme scheme, const Bytes& message) {
+    std::string pem = read_file(pem_path);
+    BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    EXPECT_TRUE(key) << openssl_errors();
+    if (!key) return {};
+    EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    std::size_t size = 0;
+    EXPECT_EQ(EVP_DigestSignInit_ex(ctx.get(), nullptr, digest_of(scheme), nullptr, nullptr, key.get(), nullptr), 1);
+    EXPECT_EQ(EVP_DigestSign(ctx.get(), nullptr, &size, message.data(), message.size()), 1);
+    Bytes signature(size);
+    EXPECT_EQ(EVP_DigestSign(ctx.get(), signature.data(), &size, message.data(), message.size()), 1);
+    signature.resize(size);
+    return signature;
+}
+
+TEST_P(KnownAnswer, SignsLikeOpenSslWithAKeyMadeElsewhere) {
+    const KnownAnswerCase& c = GetParam();
+    const std::string source = std::string(ZS_TEST_DATA) + "/kat/" + c.id + ".pem";
+    TempDir dir;
+    OpenSslFileSigner signer("kat", dir.path() + "/keys");
+    write_file_atomically(dir.path() + "/keys/" + c.id + ".pem", read_file(source), 0600);
+    EXPECT_EQ(signer.list_keys(), std::vector<KeyId>{c.id});
+
+    const std::string text = "zonesigner known-answer message";
+    const Bytes message(text.begin(), text.end());
+    Bytes signature = signer.sign_once(c.id, c.scheme, message);
+    if (c.deterministic) {
+        EXPECT_EQ(to_hex(signature), to_hex(openssl_reference_signature(source, c.scheme, message)));
+    } else {
+        EXPECT_EQ(signature.size(), c.scheme == SignScheme::EcdsaSha256 ? 64u : 96u);
+    }
+    EXPECT_TRUE(verify(signer.public_key(c.id), c.scheme, message, signature));
+}
+
+const KnownAnswerCase kKnownAnswerCases[] = {
+    {"rfc5702-rsasha256", SignScheme::RsaPkcs1Sha256, true},
+    {"rfc5702-rsasha512", SignScheme::RsaPkcs1Sha512, true},
+    {"rfc8080-ed25519-1", SignScheme::Ed25519, true},
+    {"rfc8080-ed25519-2", SignScheme::Ed25519, true},
+    {"rfc6605-ecdsap256sha256", SignScheme::EcdsaSha256, false},
+    {"rfc6605-ecdsap384sha384", SignScheme::EcdsaSha384, false},
+};
+
+INSTANTIATE_TEST_SUITE_P(RfcKeys, KnownAnswer, ::testing::ValuesIn(kKnownAnswerCases),
+                         [](const ::testing::TestParamInfo<KnownAnswerCase>& info) {
+                             std::string name = info.param.id;
+                             for (char& ch : name)
+                                 if (ch == '-') ch = '_';
+                             return name;
+                         });
 
 TEST(SignerNames, KeyTypesAndSchemesHaveNames) {
     EXPECT_EQ(to_string(KeyType::EcP256), "EC P-256");

@@ -11,7 +11,7 @@
 #include "zone/nsec3_hash.hpp"
 #include "zone/type_bitmap.hpp"
 
-namespace zs::zone::testing {
+namespace zs::zone::verifier_test {
 
 void EvpPkeyFree::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 
@@ -80,13 +80,21 @@ TestKey make_test_key(std::uint8_t algorithm, std::uint16_t flags, bool signs_dn
                                     : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
     require(raw != nullptr, "keygen");
     key.pkey.reset(raw);
-    unsigned char* encoded = nullptr;
-    std::size_t size = EVP_PKEY_get1_encoded_public_key(raw, &encoded);
-    require(size > 0, "encoded public key");
-    // P-256: drop the 0x04 "uncompressed point" prefix, DNSKEY holds x|y.
-    Wire public_key(reinterpret_cast<const char*>(encoded) + (algorithm == 13 ? 1 : 0),
-                    size - (algorithm == 13 ? 1 : 0));
-    OPENSSL_free(encoded);
+    Wire public_key;
+    if (algorithm == 13) {
+        unsigned char* encoded = nullptr;
+        std::size_t size = EVP_PKEY_get1_encoded_public_key(raw, &encoded);
+        require(size == 65, "encoded public key");
+        // Drop the 0x04 "uncompressed point" prefix: DNSKEY holds x|y.
+        public_key.assign(reinterpret_cast<const char*>(encoded) + 1, size - 1);
+        OPENSSL_free(encoded);
+    } else {
+        public_key.resize(32);
+        std::size_t size = public_key.size();
+        require(EVP_PKEY_get_raw_public_key(raw, reinterpret_cast<unsigned char*>(public_key.data()), &size) == 1 &&
+                    size == 32,
+                "raw public key");
+    }
     put_u16(key.dnskey, flags);
     put_u8(key.dnskey, 3);
     put_u8(key.dnskey, algorithm);
@@ -348,4 +356,4 @@ std::string problems_text(const VerifyReport& report) {
     return text.empty() ? "  (no problems)\n" : text;
 }
 
-}  // namespace zs::zone::testing
+}  // namespace zs::zone::verifier_test

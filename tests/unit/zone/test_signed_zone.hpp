@@ -16,7 +16,7 @@
 
 typedef struct evp_pkey_st EVP_PKEY;
 
-namespace zs::zone::testing {
+namespace zs::zone::verifier_test {
 
 struct EvpPkeyFree {
     void operator()(EVP_PKEY* key) const;
@@ -95,4 +95,4 @@ Wire ds_rdata(std::uint16_t tag);
 bool has_problem(const VerifyReport& report, std::initializer_list<std::string> fragments);
 std::string problems_text(const VerifyReport& report);
 
-}  // namespace zs::zone::testing
+}  // namespace zs::zone::verifier_test
