@@ -1,9 +1,14 @@
 #include "signer/sign_pipeline.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
@@ -15,6 +20,7 @@
 #include "signer/previous_output.hpp"
 #include "signer/signing_engine.hpp"
 #include "signer/state_dir.hpp"
+#include "signer/worker_pool.hpp"
 #include "zone/denial_chain.hpp"
 #include "zone/dnssec_algorithm.hpp"
 #include "zone/master_file.hpp"
@@ -34,6 +40,18 @@ std::string normalise_zone_name(const std::string& name) {
 }
 
 namespace {
+
+std::string peak_memory() {
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    long pages = 0, resident = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return std::to_string(usage.ru_maxrss / 1024) + " MB peak memory, " +
+           std::to_string(resident * sysconf(_SC_PAGESIZE) / (1 << 20)) + " MB now";
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -113,8 +131,9 @@ SignSummary run_sign(const SignOptions& options) {
     BuildResult built = build_zone(read_master_file(options.input, read_options), origin);
     for (const auto& w : built.warnings) log_warning(w);
     Zone& zone = built.zone;
+    malloc_trim(0);
     log_verbose(options.verbose, "read " + options.input + ": " + std::to_string(zone.nodes.size()) + " names in " +
-                                     std::to_string(seconds_since(start)) + " s");
+                                     std::to_string(seconds_since(start)) + " s, " + peak_memory());
 
     // 2. The serial must increase over the previous output.
     std::optional<std::uint32_t> previous;
@@ -159,39 +178,89 @@ SignSummary run_sign(const SignOptions& options) {
         add_nsec_chain(zone, denial_ttl);
     }
 
-    // 5. Sign.
+    // 5-7. Sign, verify and write window by window, so that signatures need
+    // not stay in memory: each window is signed and formatted in parallel,
+    // its signatures checked, then its text appended to the temporary file.
+    // The file replaces the output only after the zone-wide checks pass.
     const auto sign_start = std::chrono::steady_clock::now();
     SignatureTimes times{options.now, params.validity, params.denial_validity, params.jitter, params.inception_offset};
-    SigningStats stats = sign_zone(zone, keys, times, options.threads);
-    log_verbose(options.verbose, "signed " + std::to_string(stats.rrsets) + " RRsets with " +
-                                     std::to_string(stats.signatures) + " signatures in " +
-                                     std::to_string(seconds_since(sign_start)) + " s");
-
-    // 6. Verify before anything is published.
     VerifyOptions vo;
     vo.mode = options.verify;
     vo.now = options.now;
     vo.threads = options.threads;
     vo.sample_seed = static_cast<std::uint64_t>(options.now);
-    VerifyReport report = verify_zone(zone, vo);
-    if (!report.ok()) {
+    WindowedVerifier verifier(zone, vo);
+    auto fail_verification = [&](const std::vector<std::string>& problems) {
         std::string text = "the signed zone failed verification; nothing was written:";
-        for (const auto& p : report.problems) text += "\n  " + p;
+        for (const auto& p : problems) text += "\n  " + p;
         throw Error(text);
-    }
+    };
 
-    // 7. Publish atomically: zone first, then the DS file for the parent.
     const std::string header = header_comment(zone, records, options.now, *serial);
+    std::unique_ptr<AtomicFile> file;
+    TextSink sink;
     if (options.output == "-") {
-        std::fwrite(header.data(), 1, header.size(), stdout);
-        write_zone_text(zone, [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }, options.threads);
-        std::fflush(stdout);
+        sink = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
     } else {
-        AtomicFile out(options.output, 0644);
-        out.write(header);
-        write_zone_text(zone, [&](std::string_view s) { out.write(s); }, options.threads);
-        out.commit();
+        file = std::make_unique<AtomicFile>(options.output, 0644);
+        sink = [&](std::string_view s) { file->write(s); };
+    }
+    // Standard output cannot be taken back: collect it until verified.
+    std::string held_output;
+    TextSink out = options.output == "-" ? TextSink([&](std::string_view s) { held_output.append(s); }) : sink;
+    out(header);
+
+    std::vector<const Node*> order = nodes_in_canonical_order(zone);
+    WorkerPool pool(options.threads);
+    std::vector<std::unique_ptr<RrsetSigner>> signers(pool.size());
+    std::vector<SigningStats> worker_stats(pool.size());
+    constexpr std::size_t chunk_nodes = 128;
+    constexpr std::size_t window_nodes = chunk_nodes * 32;
+    std::vector<std::string> texts(window_nodes / chunk_nodes);
+    for (std::size_t first = 0; first < order.size(); first += window_nodes) {
+        const std::size_t count = std::min(window_nodes, order.size() - first);
+        const std::size_t chunks = (count + chunk_nodes - 1) / chunk_nodes;
+        pool.run(chunks, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
+            if (!signers[worker]) signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times);
+            for (std::size_t c = begin; c < end; ++c) {
+                std::string& text = texts[c];
+                text.clear();
+                const std::size_t from = first + c * chunk_nodes;
+                const std::size_t to = std::min(first + count, from + chunk_nodes);
+                for (std::size_t n = from; n < to; ++n) {
+                    Node& node = const_cast<Node&>(*order[n]);  // the zone is ours to sign
+                    signers[worker]->sign_node(node, worker_stats[worker]);
+                    append_node_text(text, node, zone.rclass);
+                }
+            }
+        });
+        std::vector<const Node*> window(order.begin() + static_cast<std::ptrdiff_t>(first),
+                                        order.begin() + static_cast<std::ptrdiff_t>(first + count));
+        verifier.check_window(window);
+        if (verifier.failed()) fail_verification(verifier.finish().problems);
+        for (std::size_t c = 0; c < chunks; ++c) out(texts[c]);
+        for (const Node* n : window)
+            for (auto& set : const_cast<Node*>(n)->rrsets) std::vector<Wire>().swap(set.rrsigs);
+    }
+    SigningStats stats;
+    for (const auto& s : worker_stats) {
+        stats.rrsets += s.rrsets;
+        stats.signatures += s.signatures;
+    }
+    VerifyReport report = verifier.finish();
+    if (!report.ok()) fail_verification(report.problems);
+    log_verbose(options.verbose, "signed " + std::to_string(stats.rrsets) + " RRsets with " +
+                                     std::to_string(stats.signatures) + " signatures, verified " +
+                                     std::to_string(report.signatures_verified) + ", written in " +
+                                     std::to_string(seconds_since(sign_start)) + " s, " + peak_memory());
+
+    // Publish atomically: zone first, then the DS file for the parent.
+    if (file) {
+        file->commit();
         write_file_atomically(options.output + ".ds", ds_records_text(zone.origin, records, 3600), 0644);
+    } else {
+        sink(held_output);
+        std::fflush(stdout);
     }
 
     SignSummary summary;

@@ -1,10 +1,11 @@
-// Signs the RRsets of a zone in N worker threads. Each worker opens its own
-// signing context per key in the key's signer, builds the RFC 4034 §3.1.8.1
-// signed data and hands only those bytes to the signer: nothing else crosses
-// into the HSM layer.
+// Signs RRsets. Each worker thread owns an RrsetSigner: its own signing
+// context per key in the key's signer and its own signed-data buffer. It
+// builds the RFC 4034 §3.1.8.1 signed data and hands only those bytes to the
+// signer: nothing else crosses into the HSM layer.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "common/time_format.hpp"
@@ -32,14 +33,33 @@ struct SignatureTimes {
 // the same offset from run to run.
 std::uint32_t expiration_for(const zone::Wire& owner, std::uint16_t type, bool denial, const SignatureTimes& t);
 
+// Whether an RRset is signed: authoritative data; DS and NSEC at delegations;
+// NSEC3 at hashed owners; never glue, occluded data or delegation NS.
+bool must_sign(const zone::Node& node, const zone::RRset& set);
+
 struct SigningStats {
     std::size_t rrsets = 0;
     std::size_t signatures = 0;
 };
 
-// Signs every RRset that must be signed (authoritative data; DS and NSEC at
-// delegations; NSEC3), replacing existing RRSIGs. The DNSKEY RRset is signed
-// by KSKs/CSKs; CDS/CDNSKEY by KSKs/CSKs and ZSKs; the rest by ZSKs/CSKs.
+class RrsetSigner {
+public:
+    RrsetSigner(const zone::Zone& zone, const std::vector<SigningKey>& keys, const SignatureTimes& times);
+    // Replaces the RRSIGs of every RRset of the node that must be signed.
+    // The DNSKEY RRset is signed by KSKs/CSKs; CDS/CDNSKEY by KSKs/CSKs and
+    // ZSKs; the rest by ZSKs/CSKs.
+    void sign_node(zone::Node& node, SigningStats& stats);
+
+private:
+    const zone::Zone& zone_;
+    const std::vector<SigningKey>& keys_;
+    SignatureTimes times_;
+    std::vector<std::unique_ptr<hsm::SigningContext>> contexts_;
+    zone::Wire data_;
+};
+
+// Signs every node of the zone on `threads` threads (tests and small zones;
+// the pipeline signs window by window).
 SigningStats sign_zone(zone::Zone& zone, const std::vector<SigningKey>& keys, const SignatureTimes& times,
                        unsigned threads);
 

@@ -62,13 +62,17 @@ ApexKeys check_apex(const Zone& zone, const VerifyOptions& options, Problems& pr
 
 // verify_signatures.cpp: checklist rules 1-5 and 7 on every RRset; returns the
 // signatures that are candidates for cryptographic verification.
-std::vector<SignatureJob> check_signatures(const Zone& zone, const ApexKeys& keys, const VerifyOptions& options,
-                                           Problems& problems, VerifyReport& report);
+// `nodes` are nodes of zone.nodes or zone.nsec3_nodes.
+std::vector<SignatureJob> check_signatures(const Zone& zone, const std::vector<const Node*>& nodes,
+                                           const ApexKeys& keys, const VerifyOptions& options, Problems& problems,
+                                           VerifyReport& report);
 
 // verify_crypto.cpp: rule 9, per options.mode, on options.threads threads.
 void verify_signatures(const Zone& zone, const ApexKeys& keys, const std::vector<SignatureJob>& jobs,
                        const VerifyOptions& options, Problems& problems, VerifyReport& report);
 
+// zone_verifier.cpp: one denial method, and its chain.
+void check_chains(const Zone& zone, const VerifyOptions& options, Problems& problems);
 // verify_nsec.cpp: rules 10-13.
 void check_nsec_chain(const Zone& zone, Problems& problems);
 // verify_nsec3.cpp: rules 13-17 and the apex NSEC3PARAM.

@@ -3,6 +3,7 @@
 // cryptography is verify_crypto.cpp's.
 #include <array>
 #include <bitset>
+#include <functional>
 
 #include "common/error.hpp"
 #include "common/time_format.hpp"
@@ -149,11 +150,15 @@ std::size_t SignatureChecker::check_rrsig(const Node& node, const RRset& rrset, 
 
 }  // namespace
 
-std::vector<SignatureJob> check_signatures(const Zone& zone, const ApexKeys& keys, const VerifyOptions& options,
-                                           Problems& problems, VerifyReport& report) {
+std::vector<SignatureJob> check_signatures(const Zone& zone, const std::vector<const Node*>& nodes,
+                                           const ApexKeys& keys, const VerifyOptions& options, Problems& problems,
+                                           VerifyReport& report) {
     SignatureChecker checker(zone, keys, options, problems);
-    for (const Node& node : zone.nodes) checker.check_node(node, false, report);
-    for (const Node& node : zone.nsec3_nodes) checker.check_node(node, true, report);
+    const Node* nsec3_begin = zone.nsec3_nodes.data();
+    const Node* nsec3_end = nsec3_begin + zone.nsec3_nodes.size();
+    const std::less<const Node*> before;
+    for (const Node* node : nodes)
+        checker.check_node(*node, !before(node, nsec3_begin) && before(node, nsec3_end), report);
     return checker.take_jobs();
 }
 

@@ -166,7 +166,8 @@ void Builder::check_below_dname(const Zone& zone) {
 Node Builder::finish(PendingNode& p) {
     Node node;
     node.owner = p.owner;
-    node.rrsets.reserve(p.sets.size());
+    // Room for the NSEC record the signer adds, so the vector is not regrown.
+    node.rrsets.reserve(p.sets.size() + 1);
     for (auto& s : p.sets) {
         auto& rd = s.set.rdatas;
         std::sort(rd.begin(), rd.end());

@@ -2,20 +2,100 @@
 #include "zone/zone_verifier.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 #include "zone/verify_internal.hpp"
 
 namespace zs::zone {
 
-VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
+struct WindowedVerifier::State {
+    State(const Zone& z, const VerifyOptions& o) : zone(z), options(o), problems(report.problems, o.max_problems) {}
+    const Zone& zone;
+    VerifyOptions options;
     VerifyReport report;
-    verify::Problems problems(report.problems, options.max_problems);
+    verify::Problems problems;
+    verify::ApexKeys keys;
+    bool has_apex = false;
+};
+
+WindowedVerifier::WindowedVerifier(const Zone& zone, const VerifyOptions& options)
+    : state_(std::make_unique<State>(zone, options)) {
+    State& s = *state_;
     if (zone.nodes.empty() || zone.apex().owner != zone.origin) {
-        problems.add(zone.origin, rrtype::SOA, "the zone has no apex node");
-        return report;
+        s.problems.add(zone.origin, rrtype::SOA, "the zone has no apex node");
+        return;
     }
-    const verify::ApexKeys keys = verify::check_apex(zone, options, problems);
-    const auto jobs = verify::check_signatures(zone, keys, options, problems, report);
+    s.has_apex = true;
+    s.keys = verify::check_apex(zone, options, s.problems);
+}
+
+WindowedVerifier::~WindowedVerifier() = default;
+
+bool WindowedVerifier::failed() const { return state_->problems.full(); }
+
+void WindowedVerifier::check_window(const std::vector<const Node*>& nodes) {
+    State& s = *state_;
+    if (!s.has_apex || s.problems.full()) return;
+    // The structure of the signatures is checked in slices on all threads;
+    // problems and jobs are merged in node order so reports do not depend on
+    // the thread count.
+    const unsigned threads = std::max(1u, s.options.threads);
+    const std::size_t slices = std::min<std::size_t>(nodes.size(), threads);
+    std::vector<std::vector<std::string>> slice_problems(slices);
+    std::vector<std::vector<verify::SignatureJob>> slice_jobs(slices);
+    std::vector<VerifyReport> slice_reports(slices);
+    auto check_slice = [&](std::size_t i) {
+        const std::size_t from = nodes.size() * i / slices, to = nodes.size() * (i + 1) / slices;
+        std::vector<const Node*> slice(nodes.begin() + static_cast<std::ptrdiff_t>(from),
+                                       nodes.begin() + static_cast<std::ptrdiff_t>(to));
+        verify::Problems local(slice_problems[i], s.problems.room() == SIZE_MAX ? 0 : s.problems.room());
+        slice_jobs[i] = verify::check_signatures(s.zone, slice, s.keys, s.options, local, slice_reports[i]);
+    };
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(slices);
+    for (std::size_t i = 1; i < slices; ++i)
+        pool.emplace_back([&, i] {
+            try {
+                check_slice(i);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        });
+    if (slices > 0) check_slice(0);
+    for (auto& t : pool) t.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    std::vector<verify::SignatureJob> jobs;
+    for (std::size_t i = 0; i < slices; ++i) {
+        for (const auto& p : slice_problems[i])
+            if (!s.problems.full()) s.report.problems.push_back(p);
+        s.report.rrsets_checked += slice_reports[i].rrsets_checked;
+        jobs.insert(jobs.end(), slice_jobs[i].begin(), slice_jobs[i].end());
+    }
+    verify::verify_signatures(s.zone, s.keys, jobs, s.options, s.problems, s.report);
+}
+
+VerifyReport WindowedVerifier::finish() {
+    State& s = *state_;
+    if (s.has_apex && !s.problems.full()) verify::check_chains(s.zone, s.options, s.problems);
+    return std::move(s.report);
+}
+
+VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
+    WindowedVerifier verifier(zone, options);
+    std::vector<const Node*> all;
+    all.reserve(zone.nodes.size() + zone.nsec3_nodes.size());
+    for (const Node& n : zone.nodes) all.push_back(&n);
+    for (const Node& n : zone.nsec3_nodes) all.push_back(&n);
+    verifier.check_window(all);
+    return verifier.finish();
+}
+
+namespace verify {
+
+// The zone-wide denial rules: exactly one of NSEC and NSEC3, and its chain.
+void check_chains(const Zone& zone, const VerifyOptions& options, Problems& problems) {
 
     const bool has_nsec = std::any_of(zone.nodes.begin(), zone.nodes.end(),
                                       [](const Node& n) { return n.find(rrtype::NSEC) != nullptr; });
@@ -28,12 +108,11 @@ VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options) {
     else if (!has_nsec && !has_nsec3)
         problems.add(zone.origin, rrtype::NSEC, "no denial of existence records (neither NSEC nor NSEC3)");
     else if (has_soa && has_nsec)  // the TTL rule needs the SOA, reported missing already
-        verify::check_nsec_chain(zone, problems);
+        check_nsec_chain(zone, problems);
     else if (has_soa)
-        verify::check_nsec3_chain(zone, options, problems);
-
-    verify::verify_signatures(zone, keys, jobs, options, problems, report);
-    return report;
+        check_nsec3_chain(zone, options, problems);
 }
+
+}  // namespace verify
 
 }  // namespace zs::zone

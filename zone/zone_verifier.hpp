@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,28 @@ struct VerifyReport {
 };
 
 VerifyReport verify_zone(const Zone& zone, const VerifyOptions& options);
+
+// The same checks for a signer that signs and publishes window by window, so
+// that signatures need not stay in memory: the apex keys are read once, the
+// signatures of each window are checked as soon as it is signed, and the
+// zone-wide rules (apex, NSEC/NSEC3 chains) run at finish(). The zone's
+// names, types and chains must not change between construction and finish().
+class WindowedVerifier {
+public:
+    WindowedVerifier(const Zone& zone, const VerifyOptions& options);
+    ~WindowedVerifier();
+    WindowedVerifier(const WindowedVerifier&) = delete;
+    WindowedVerifier& operator=(const WindowedVerifier&) = delete;
+
+    // Nodes of zone.nodes or zone.nsec3_nodes, each checked once over the run.
+    void check_window(const std::vector<const Node*>& nodes);
+    // True once the report holds max_problems problems: stop early.
+    bool failed() const;
+    VerifyReport finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 }  // namespace zs::zone

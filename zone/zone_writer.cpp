@@ -27,7 +27,7 @@ static void format_rrset(std::string& out, const Node& node, const RRset& set, s
     for (const auto& sig : set.rrsigs) append_rr_text(out, node.owner, rrtype::RRSIG, rclass, set.ttl, sig);
 }
 
-static void format_node(std::string& out, const Node& node, std::uint16_t rclass) {
+void append_node_text(std::string& out, const Node& node, std::uint16_t rclass) {
     // The SOA goes first, as tools that read a zone file's first record expect.
     if (const RRset* soa = node.find(rrtype::SOA)) format_rrset(out, node, *soa, rclass);
     for (const auto& set : node.rrsets)
@@ -37,11 +37,11 @@ static void format_node(std::string& out, const Node& node, std::uint16_t rclass
 void write_zone_text(const Zone& zone, const TextSink& sink, unsigned threads) {
     const std::vector<const Node*> order = nodes_in_canonical_order(zone);
     threads = std::max(1u, threads);
-    constexpr std::size_t chunk_nodes = 1024;
+    constexpr std::size_t chunk_nodes = 256;
     const std::size_t chunks = (order.size() + chunk_nodes - 1) / chunk_nodes;
     // Window of chunks formatted in parallel, then written in order, so
     // memory stays bounded whatever the zone size.
-    const std::size_t window = threads * 8;
+    const std::size_t window = threads * 4;
     std::vector<std::string> texts(window);
     for (std::size_t first = 0; first < chunks; first += window) {
         const std::size_t count = std::min(window, chunks - first);
@@ -52,7 +52,7 @@ void write_zone_text(const Zone& zone, const TextSink& sink, unsigned threads) {
                 out.clear();
                 const std::size_t begin = (first + i) * chunk_nodes;
                 const std::size_t end = std::min(order.size(), begin + chunk_nodes);
-                for (std::size_t n = begin; n < end; ++n) format_node(out, *order[n], zone.rclass);
+                for (std::size_t n = begin; n < end; ++n) append_node_text(out, *order[n], zone.rclass);
             }
         };
         std::vector<std::thread> pool;

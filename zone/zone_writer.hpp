@@ -15,6 +15,10 @@ using TextSink = std::function<void(std::string_view)>;
 
 void write_zone_text(const Zone& zone, const TextSink& sink, unsigned threads);
 
+// Appends the text of one node (SOA first at the apex, then RRsets by type,
+// each followed by its RRSIGs).
+void append_node_text(std::string& out, const Node& node, std::uint16_t rclass);
+
 // All nodes (ordinary and NSEC3) in canonical order.
 std::vector<const Node*> nodes_in_canonical_order(const Zone& zone);
 
