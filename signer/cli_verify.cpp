@@ -42,7 +42,7 @@ int run_verify_command(int argc, char** argv) {
     ro.origin = origin;
     ro.threads = vo.threads;
     const std::string file = vm["file"].as<std::string>();
-    zone::BuildResult built = zone::build_zone(zone::read_master_file(file, ro), origin, {true});
+    zone::BuildResult built = zone::build_zone_from_file(file, ro, {true});
     zone::VerifyReport report = zone::verify_zone(built.zone, vo);
     std::vector<std::string> problems = built.problems;
     problems.insert(problems.end(), report.problems.begin(), report.problems.end());

@@ -128,7 +128,7 @@ SignSummary run_sign(const SignOptions& options) {
     MasterFileOptions read_options;
     read_options.origin = origin;
     read_options.threads = options.threads;
-    BuildResult built = build_zone(read_master_file(options.input, read_options), origin);
+    BuildResult built = build_zone_from_file(options.input, read_options);
     for (const auto& w : built.warnings) log_warning(w);
     Zone& zone = built.zone;
     malloc_trim(0);

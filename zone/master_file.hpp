@@ -4,7 +4,9 @@
 // Every error is an InputError naming FILE:LINE and what is wrong.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,11 @@ struct MasterFileOptions {
     std::uint32_t default_ttl = 3600;  // used until $TTL or the SOA says otherwise
     unsigned max_include_depth = 8;
     unsigned threads = 1;        // RDATA conversion may run in parallel
+    // Tuning (tests make them small to cross boundaries often): the file is
+    // read in blocks of read_block_size bytes and converted in batches of at
+    // most batch_records records.
+    std::size_t read_block_size = 1 << 20;
+    std::size_t batch_records = 2048;
 };
 
 struct MasterFile {
@@ -34,6 +41,25 @@ struct MasterFile {
     std::vector<ParsedRecord> records;   // in file order
 };
 
+// Receives records in file order, batch by batch, on the calling thread; it
+// may move from the records.
+using RecordSink = std::function<void(std::vector<ParsedRecord>& batch)>;
+
+// Reads a master file without holding all of it: the file is read block by
+// block, lexed on the calling thread, converted by options.threads worker
+// threads (none if threads <= 1) with a bounded number of batches in flight,
+// and handed to `sink` in file order. `files` is cleared, then grows as
+// $INCLUDEs are opened; it names the file_index of every record delivered.
+// Throws InputError("FILE", LINE, "what is wrong") for the first error in
+// file order; records before it may already have been delivered. An
+// exception thrown by `sink` ends reading and passes through.
+void stream_master_file(const std::string& path, const MasterFileOptions& options, std::vector<std::string>& files,
+                        const RecordSink& sink);
+// Same, from text in memory; `name` stands for the file name in errors.
+void stream_master_text(const std::string& text, const std::string& name, const MasterFileOptions& options,
+                        std::vector<std::string>& files, const RecordSink& sink);
+
+// All records at once (tests and small uses).
 // Throws InputError("FILE", LINE, "what is wrong") on the first error.
 MasterFile read_master_file(const std::string& path, const MasterFileOptions& options);
 // Same, from text in memory (tests); `name` stands for the file name in errors.

@@ -1,8 +1,11 @@
 #include "zone/master_lexer.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include <fcntl.h>
@@ -52,7 +55,7 @@ bool parse_ttl_text(std::string_view text, std::uint64_t& value) {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+constexpr std::size_t arena_bytes = 128 * 1024;
 
 std::string directory_of(const std::string& path) {
     auto slash = path.rfind('/');
@@ -70,125 +73,6 @@ bool iequals(std::string_view a, std::string_view b) {
     }
     return true;
 }
-
-// A logical line: the fields of one entry or directive, joined across
-// parentheses, without comments.
-struct LogicalLine {
-    std::vector<Token> tokens;
-    bool blank_owner = false;  // the line started with white space
-    std::uint32_t line = 0;    // where it started
-};
-
-// Splits one file's text into logical lines (RFC 1035 §5.1).
-class LineScanner {
-public:
-    LineScanner(std::string_view text, const std::string& file) : p_(text.data()), end_(p_ + text.size()), file_(file) {}
-
-    bool next(LogicalLine& out) {
-        out.tokens.clear();
-        while (p_ < end_) {
-            out.blank_owner = *p_ == ' ' || *p_ == '\t';
-            out.line = line_;
-            scan_logical_line(out);
-            if (!out.tokens.empty()) return true;
-        }
-        return false;
-    }
-
-private:
-    void scan_logical_line(LogicalLine& out) {
-        bool in_parens = false;
-        std::uint32_t open_line = 0;
-        for (;;) {
-            while (p_ < end_ && is_blank(*p_)) ++p_;
-            if (p_ == end_) {
-                if (in_parens)
-                    throw InputError(file_, out.line,
-                                     "unbalanced parentheses (opened at line " + std::to_string(open_line) + ")");
-                return;
-            }
-            char c = *p_;
-            if (c == ';') {
-                while (p_ < end_ && *p_ != '\n') ++p_;
-            } else if (c == '\n') {
-                ++p_;
-                ++line_;
-                if (!in_parens) return;
-            } else if (c == '(') {
-                if (in_parens)
-                    throw InputError(file_, line_, "nested parentheses (first opened at line " +
-                                                       std::to_string(open_line) + ")");
-                in_parens = true;
-                open_line = line_;
-                ++p_;
-            } else if (c == ')') {
-                if (!in_parens) throw InputError(file_, line_, "unbalanced parentheses (')' without '(')");
-                in_parens = false;
-                ++p_;
-            } else if (c == '"') {
-                out.tokens.push_back(scan_quoted());
-            } else {
-                out.tokens.push_back(scan_word());
-            }
-        }
-    }
-
-    // At a backslash: checks a \DDD escape and steps over the escape.
-    void step_escape() {
-        const char* start = p_;
-        ++p_;  // the backslash
-        if (p_ == end_ || *p_ == '\n') throw InputError(file_, line_, "backslash at end of line");
-        if (*p_ >= '0' && *p_ <= '9') {
-            if (end_ - p_ < 3 || !(p_[1] >= '0' && p_[1] <= '9') || !(p_[2] >= '0' && p_[2] <= '9'))
-                throw InputError(file_, line_,
-                                 "bad escape '" + std::string(start, std::min<std::size_t>(4, end_ - start)) +
-                                     "' (\\DDD needs three decimal digits)");
-            int value = (p_[0] - '0') * 100 + (p_[1] - '0') * 10 + (p_[2] - '0');
-            if (value > 255)
-                throw InputError(file_, line_, "\\DDD escape above 255 ('" + std::string(start, 4) + "')");
-            p_ += 3;
-        } else {
-            ++p_;
-        }
-    }
-
-    Token scan_quoted() {
-        std::uint32_t start_line = line_;
-        ++p_;  // opening quote
-        const char* start = p_;
-        while (p_ < end_ && *p_ != '"') {
-            if (*p_ == '\n') throw InputError(file_, start_line, "missing closing quote");
-            if (*p_ == '\\') {
-                step_escape();
-            } else {
-                ++p_;
-            }
-        }
-        if (p_ == end_) throw InputError(file_, start_line, "missing closing quote");
-        Token token{std::string_view(start, static_cast<std::size_t>(p_ - start)), true};
-        ++p_;  // closing quote
-        return token;
-    }
-
-    Token scan_word() {
-        const char* start = p_;
-        while (p_ < end_) {
-            char c = *p_;
-            if (is_blank(c) || c == '\n' || c == ';' || c == '(' || c == ')') break;
-            if (c == '\\') {
-                step_escape();
-            } else {
-                ++p_;
-            }
-        }
-        return Token{std::string_view(start, static_cast<std::size_t>(p_ - start)), false};
-    }
-
-    const char* p_;
-    const char* end_;
-    const std::string& file_;
-    std::uint32_t line_ = 1;
-};
 
 // TTL defaults, in order (documented in master_file.cpp): $TTL, else the last
 // explicit TTL (RFC 1035 §5.1), else the SOA MINIMUM, else options.default_ttl.
@@ -211,47 +95,92 @@ struct FileIdentity {
     ino_t inode;
 };
 
+// An origin in effect at some point. The id tells origins apart without
+// comparing names, and stays unique after the origin is gone.
+struct Origin {
+    std::uint64_t id;
+    Wire name;
+};
+using OriginRef = std::shared_ptr<const Origin>;
+
+// The owner an entry without one inherits; its text outlives the scanner's
+// buffer.
+struct PreviousOwner {
+    std::string text;
+    OriginRef origin;
+};
+
+// Opens a regular file for reading, refusing anything else (a FIFO swapped
+// in after stat() is caught by fstat: O_NONBLOCK lets open return at once).
+template <typename Fail>
+int open_regular_file(const std::string& path, FileIdentity& identity, Fail fail) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw fail(std::strerror(errno));
+    struct stat info {};
+    if (::fstat(fd, &info) != 0) {
+        int err = errno;
+        ::close(fd);
+        throw fail(std::strerror(err));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        ::close(fd);
+        throw fail("not a regular file");
+    }
+    identity = FileIdentity{info.st_dev, info.st_ino};
+    return fd;
+}
+
 class Lexer {
 public:
-    Lexer(LexedMasterFile& out, const MasterFileOptions& options) : out_(out), options_(options) {}
+    Lexer(const MasterFileOptions& options, const LexedBatchSink& sink) : options_(options), sink_(sink) {}
 
-    void lex_top_text(std::string text, const std::string& name, std::optional<FileIdentity> identity) {
-        out_.files.push_back(name);
-        out_.texts.push_back(std::make_unique<std::string>(std::move(text)));
-        out_.origins.push_back(lowercased(options_.origin));
-        if (identity) stack_.push_back(*identity);
-        TtlDefaults ttl;
-        ttl.fallback = options_.default_ttl;
-        lex_file(0, 0, ttl);
+    // Lexes the top-level text. On a lexing error the entries before it are
+    // handed over before the error is thrown on.
+    void lex_top(TextSource& source, const std::string& name, std::optional<FileIdentity> identity) {
+        try {
+            files_.push_back(name);
+            batch_.new_files.push_back(name);
+            if (identity) stack_.push_back(*identity);
+            TtlDefaults ttl;
+            ttl.fallback = options_.default_ttl;
+            lex_file(0, source, new_origin(lowercased(options_.origin)), ttl);
+        } catch (...) {
+            if (!in_sink_) seal();
+            throw;
+        }
+        seal();
     }
 
 private:
-    void lex_file(std::uint32_t file_index, std::uint32_t origin_index, TtlDefaults ttl) {
-        const std::string& file = out_.files[file_index];
-        LineScanner scanner(*out_.texts[file_index], file);
+    OriginRef new_origin(Wire name) { return std::make_shared<const Origin>(Origin{next_origin_id_++, std::move(name)}); }
+
+    void lex_file(std::uint32_t file_index, TextSource& source, OriginRef origin, TtlDefaults ttl) {
+        const std::string& file = files_[file_index];
+        LineScanner scanner(source, file, options_.read_block_size);
         LogicalLine logical;
-        std::optional<std::pair<std::string_view, std::uint32_t>> previous_owner;
+        PreviousOwner previous;
         while (scanner.next(logical)) {
             const auto& tokens = logical.tokens;
             if (!logical.blank_owner && !tokens[0].quoted && tokens[0].text.front() == '$') {
-                directive(file_index, logical, origin_index, ttl);
+                directive(file_index, logical, origin, ttl);
                 continue;
             }
             std::size_t next = 0;
             if (logical.blank_owner) {
-                if (!previous_owner)
+                if (!previous.origin)
                     throw InputError(file, logical.line, "line starts with white space but there is no previous owner");
             } else {
-                previous_owner.emplace(tokens[0].text, origin_index);
+                previous.text.assign(tokens[0].text);
+                if (previous.origin != origin) previous.origin = origin;
                 next = 1;
             }
-            record(file_index, logical, next, *previous_owner, ttl);
+            record(file_index, logical, next, previous, ttl);
         }
     }
 
-    void record(std::uint32_t file_index, const LogicalLine& logical, std::size_t next,
-                std::pair<std::string_view, std::uint32_t> owner, TtlDefaults& ttl) {
-        const std::string& file = out_.files[file_index];
+    void record(std::uint32_t file_index, const LogicalLine& logical, std::size_t next, const PreviousOwner& owner,
+                TtlDefaults& ttl) {
+        const std::string& file = files_[file_index];
         const auto& tokens = logical.tokens;
         std::optional<std::uint32_t> explicit_ttl;
         bool have_class = false;
@@ -299,21 +228,67 @@ private:
         }
 
         Entry entry;
-        entry.owner_text = owner.first;
-        entry.origin_index = owner.second;
-        entry.first_token = static_cast<std::uint32_t>(out_.tokens.size());
-        entry.token_count = static_cast<std::uint32_t>(tokens.size() - next);
         entry.ttl = record_ttl;
         entry.type = *type;
         entry.file_index = file_index;
         entry.line = logical.line;
-        out_.tokens.insert(out_.tokens.end(), tokens.begin() + static_cast<std::ptrdiff_t>(next), tokens.end());
-        out_.entries.push_back(entry);
+        add_entry(entry, owner, tokens.data() + next, tokens.size() - next);
     }
 
-    void directive(std::uint32_t file_index, const LogicalLine& logical, std::uint32_t& origin_index,
-                   TtlDefaults& ttl) {
-        const std::string& file = out_.files[file_index];
+    // Copies the entry's texts into the current batch, starting a new batch
+    // when this one is full. The arena is never regrown, so the views taken
+    // into it stay valid when the batch is moved.
+    void add_entry(Entry& entry, const PreviousOwner& owner, const Token* tokens, std::size_t count) {
+        bool same_owner = !batch_.entries.empty() && owner.origin->id == batch_owner_origin_ &&
+                          batch_owner_text_ == owner.text;
+        std::size_t needed = same_owner ? 0 : owner.text.size();
+        for (std::size_t i = 0; i < count; ++i) needed += tokens[i].text.size();
+        if (batch_.entries.size() >= std::max<std::size_t>(options_.batch_records, 1) ||
+            (!batch_.entries.empty() && batch_.arena.size() + needed > batch_.arena.capacity())) {
+            seal();
+            same_owner = false;
+            needed += owner.text.size();
+        }
+        if (batch_.entries.empty()) batch_.arena.reserve(std::max(arena_bytes, needed));
+
+        if (!same_owner) {
+            batch_owner_text_ = append(owner.text);
+            batch_owner_origin_ = owner.origin->id;
+            batch_owner_origin_index_ = origin_index(*owner.origin);
+        }
+        entry.owner_text = batch_owner_text_;
+        entry.origin_index = batch_owner_origin_index_;
+        entry.first_token = static_cast<std::uint32_t>(batch_.tokens.size());
+        entry.token_count = static_cast<std::uint32_t>(count);
+        for (std::size_t i = 0; i < count; ++i) batch_.tokens.push_back(Token{append(tokens[i].text), tokens[i].quoted});
+        batch_.entries.push_back(entry);
+    }
+
+    std::string_view append(std::string_view text) {
+        std::size_t at = batch_.arena.size();
+        batch_.arena.append(text);
+        return std::string_view(batch_.arena.data() + at, text.size());
+    }
+
+    std::uint32_t origin_index(const Origin& origin) {
+        auto [it, inserted] = batch_origins_.try_emplace(origin.id, static_cast<std::uint32_t>(batch_.origins.size()));
+        if (inserted) batch_.origins.push_back(origin.name);
+        return it->second;
+    }
+
+    // Hands the current batch over (if it holds anything) and starts a new one.
+    void seal() {
+        if (batch_.entries.empty() && batch_.new_files.empty()) return;
+        LexedBatch full = std::move(batch_);
+        batch_ = LexedBatch{};
+        batch_origins_.clear();
+        in_sink_ = true;
+        sink_(std::move(full));
+        in_sink_ = false;
+    }
+
+    void directive(std::uint32_t file_index, const LogicalLine& logical, OriginRef& origin, TtlDefaults& ttl) {
+        const std::string& file = files_[file_index];
         const auto& tokens = logical.tokens;
         std::string_view name = tokens[0].text;
         auto expect_args = [&](std::size_t min, std::size_t max) {
@@ -324,28 +299,24 @@ private:
         };
         if (iequals(name, "$ORIGIN")) {
             expect_args(1, 1);
-            out_.origins.push_back(directive_name(file, logical.line, tokens[1].text, origin_index, "$ORIGIN"));
-            origin_index = static_cast<std::uint32_t>(out_.origins.size() - 1);
+            origin = new_origin(directive_name(file, logical.line, tokens[1].text, origin->name, "$ORIGIN"));
         } else if (iequals(name, "$TTL")) {
             expect_args(1, 1);
             ttl.dollar_ttl = checked_ttl(file, logical.line, tokens[1].text);
         } else if (iequals(name, "$INCLUDE")) {
             expect_args(1, 2);
-            std::uint32_t include_origin = origin_index;
-            if (tokens.size() == 3) {
-                out_.origins.push_back(directive_name(file, logical.line, tokens[2].text, origin_index, "$INCLUDE"));
-                include_origin = static_cast<std::uint32_t>(out_.origins.size() - 1);
-            }
+            OriginRef include_origin = origin;
+            if (tokens.size() == 3)
+                include_origin = new_origin(directive_name(file, logical.line, tokens[2].text, origin->name, "$INCLUDE"));
             include(file_index, logical.line, std::string(tokens[1].text), include_origin, ttl);
         } else {
             throw InputError(file, logical.line, "unknown directive '" + std::string(name) + "'");
         }
     }
 
-    Wire directive_name(const std::string& file, std::uint32_t line, std::string_view text,
-                        std::uint32_t origin_index, const char* directive) {
+    Wire directive_name(const std::string& file, std::uint32_t line, std::string_view text, const Wire& origin,
+                        const char* directive) {
         try {
-            const Wire& origin = out_.origins[origin_index];
             if (origin.empty() && !(text.size() > 0 && text.back() == '.'))
                 throw Error("relative name '" + std::string(text) + "' but no origin is known");
             return lowercased(name_from_text(text, origin));
@@ -358,11 +329,11 @@ private:
 
     // The included file's origin and TTL defaults start as the parent's;
     // changes inside it do not leak back (RFC 1035 §5.1 for the origin).
-    void include(std::uint32_t parent_index, std::uint32_t line, const std::string& argument,
-                 std::uint32_t origin_index, const TtlDefaults& ttl) {
-        const std::string parent = out_.files[parent_index];
+    void include(std::uint32_t parent_index, std::uint32_t line, const std::string& argument, OriginRef origin,
+                 const TtlDefaults& ttl) {
+        const std::string parent = files_[parent_index];
         std::string path = (!argument.empty() && argument.front() == '/') ? argument : directory_of(parent) + argument;
-        auto fail = [&](const std::string& why) -> InputError {
+        auto fail = [parent, line, argument](const std::string& why) -> InputError {
             return InputError(parent, line, "$INCLUDE '" + argument + "': " + why);
         };
         struct stat info {};
@@ -382,58 +353,17 @@ private:
             throw fail("nesting deeper than " + std::to_string(options_.max_include_depth) + " levels");
 
         FileIdentity identity{};
-        std::string text = read_regular_file(path, identity, fail);
-        out_.files.push_back(path);
-        out_.texts.push_back(std::make_unique<std::string>(std::move(text)));
-        auto file_index = static_cast<std::uint32_t>(out_.files.size() - 1);
+        FileTextSource source(open_regular_file(path, identity, fail), [fail](const std::string& why) { throw fail(why); });
+        files_.push_back(path);
+        batch_.new_files.push_back(path);
+        auto file_index = static_cast<std::uint32_t>(files_.size() - 1);
         stack_.push_back(identity);
         ++depth_;
-        lex_file(file_index, origin_index, ttl);
+        lex_file(file_index, source, std::move(origin), ttl);
         --depth_;
         stack_.pop_back();
     }
 
-    template <typename Fail>
-    static std::string read_regular_file(const std::string& path, FileIdentity& identity, Fail fail) {
-        // O_NONBLOCK: should the file be swapped for a FIFO after stat(), open
-        // still returns at once and fstat below refuses it.
-        int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) throw fail(std::strerror(errno));
-        struct Closer {
-            int fd;
-            ~Closer() { ::close(fd); }
-        } closer{fd};
-        struct stat info {};
-        if (::fstat(fd, &info) != 0) throw fail(std::strerror(errno));
-        if (!S_ISREG(info.st_mode)) throw fail("not a regular file");
-        identity = FileIdentity{info.st_dev, info.st_ino};
-        std::string text;
-        text.resize(static_cast<std::size_t>(info.st_size));
-        std::size_t done = 0;
-        for (;;) {
-            if (done == text.size()) text.resize(text.size() + 65536);
-            ssize_t n = ::read(fd, text.data() + done, text.size() - done);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                throw fail(std::strerror(errno));
-            }
-            if (n == 0) break;
-            done += static_cast<std::size_t>(n);
-        }
-        text.resize(done);
-        return text;
-    }
-
-public:
-    static std::string read_top_file(const std::string& path, FileIdentity& identity) {
-        struct stat info {};
-        auto fail = [&](const std::string& why) { return Error(path + ": " + why); };
-        if (::stat(path.c_str(), &info) != 0) throw SystemError("stat", path, errno);
-        if (!S_ISREG(info.st_mode)) throw fail("not a regular file");
-        return read_regular_file(path, identity, fail);
-    }
-
-private:
     std::uint32_t checked_ttl(const std::string& file, std::uint32_t line, std::string_view text) {
         std::uint64_t value = 0;
         if (!parse_ttl_text(text, value)) throw InputError(file, line, "bad TTL '" + std::string(text) + "'");
@@ -459,22 +389,62 @@ private:
         return type == 0 || type == 41 || (type >= 249 && type <= 255);
     }
 
-    LexedMasterFile& out_;
     const MasterFileOptions& options_;
+    const LexedBatchSink& sink_;
+    std::deque<std::string> files_;  // a deque: scanners keep references to the names
     std::vector<FileIdentity> stack_;
     unsigned depth_ = 0;
+    std::uint64_t next_origin_id_ = 0;
+
+    LexedBatch batch_;
+    bool in_sink_ = false;  // an exception now comes from the sink, not from lexing
+    std::unordered_map<std::uint64_t, std::uint32_t> batch_origins_;  // Origin::id -> index in batch_.origins
+    std::string_view batch_owner_text_;  // the last entry's owner, in batch_.arena
+    std::uint64_t batch_owner_origin_ = 0;
+    std::uint32_t batch_owner_origin_index_ = 0;
 };
+
+// Appends a batch to the all-at-once form, renumbering origins and tokens.
+void append_batch(LexedMasterFile& out, LexedBatch&& batch) {
+    auto origin_base = static_cast<std::uint32_t>(out.origins.size());
+    auto token_base = static_cast<std::uint32_t>(out.tokens.size());
+    for (auto& file : batch.new_files) out.files.push_back(std::move(file));
+    for (auto& origin : batch.origins) out.origins.push_back(std::move(origin));
+    out.tokens.insert(out.tokens.end(), batch.tokens.begin(), batch.tokens.end());
+    for (Entry entry : batch.entries) {
+        entry.origin_index += origin_base;
+        entry.first_token += token_base;
+        out.entries.push_back(entry);
+    }
+    // Moving a string keeps its heap buffer, so the views stay valid.
+    out.texts.push_back(std::make_unique<std::string>(std::move(batch.arena)));
+}
 
 }  // namespace
 
+void lex_master_file_stream(const std::string& path, const MasterFileOptions& options, const LexedBatchSink& sink) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) throw SystemError("stat", path, errno);
+    auto fail = [&path](const std::string& why) { return Error(path + ": " + why); };
+    if (!S_ISREG(info.st_mode)) throw fail("not a regular file");
+    FileIdentity identity{};
+    FileTextSource source(open_regular_file(path, identity, fail), [fail](const std::string& why) { throw fail(why); });
+    Lexer lexer(options, sink);
+    lexer.lex_top(source, path, identity);
+}
+
+void lex_master_text_stream(std::string_view text, const std::string& name, const MasterFileOptions& options,
+                            const LexedBatchSink& sink) {
+    MemoryTextSource source(text);
+    Lexer lexer(options, sink);
+    lexer.lex_top(source, name, std::nullopt);
+}
+
 LexedMasterFile lex_master_file(const std::string& path, const MasterFileOptions& options) {
     LexedMasterFile out;
-    FileIdentity identity{};
-    std::string text = Lexer::read_top_file(path, identity);
-    Lexer lexer(out, options);
     try {
-        lexer.lex_top_text(std::move(text), path, identity);
-    } catch (const Error&) {
+        lex_master_file_stream(path, options, [&out](LexedBatch&& batch) { append_batch(out, std::move(batch)); });
+    } catch (const InputError&) {
         out.error = std::current_exception();
     }
     return out;
@@ -482,9 +452,8 @@ LexedMasterFile lex_master_file(const std::string& path, const MasterFileOptions
 
 LexedMasterFile lex_master_text(std::string text, const std::string& name, const MasterFileOptions& options) {
     LexedMasterFile out;
-    Lexer lexer(out, options);
     try {
-        lexer.lex_top_text(std::move(text), name, std::nullopt);
+        lex_master_text_stream(text, name, options, [&out](LexedBatch&& batch) { append_batch(out, std::move(batch)); });
     } catch (const Error&) {
         out.error = std::current_exception();
     }

@@ -32,4 +32,15 @@ struct BuildResult {
 // Throws InputError naming FILE:LINE on a rule violation.
 BuildResult build_zone(MasterFile&& input, const Wire& origin, const BuildOptions& options = {});
 
+// Reads and builds in one pass: records are grouped as they are read
+// (stream_master_file), so no list of all records is ever held. The origin
+// is read_options.origin. Throws the first error in file order, whether a
+// reading error or a rule violation found while grouping; rules that need
+// the whole zone (apex, DS, DNAME) are checked at the end, as build_zone does.
+BuildResult build_zone_from_file(const std::string& path, const MasterFileOptions& read_options,
+                                 const BuildOptions& options = {});
+// Same from text in memory; `name` stands for the file name in errors.
+BuildResult build_zone_from_text(const std::string& text, const std::string& name,
+                                 const MasterFileOptions& read_options, const BuildOptions& options = {});
+
 }  // namespace zs::zone

@@ -1,0 +1,81 @@
+// Second stage of reading a master file: lexed batches become records, in
+// worker threads, and come back in file order. The calling thread submits
+// batches (from the lexer) and receives converted ones; at most
+// `max_in_flight` batches exist between the two, which bounds memory.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "zone/master_file.hpp"
+#include "zone/master_lexer.hpp"
+
+namespace zs::zone {
+
+struct ConvertedBatch {
+    std::vector<ParsedRecord> records;   // the entries before the first failure, if any
+    std::vector<std::string> new_files;  // as in LexedBatch
+    // The first entry that failed: either an Error to be reported as
+    // InputError(files[failed_file], failed_line, failed_what) once the file
+    // names are known, or any other exception.
+    bool failed = false;
+    std::uint32_t failed_file = 0;
+    std::uint32_t failed_line = 0;
+    std::string failed_what;
+    std::exception_ptr failed_other;
+};
+
+// Converts one batch; never throws for a bad entry (see ConvertedBatch).
+ConvertedBatch convert_batch(LexedBatch&& batch);
+
+class ConversionPipeline {
+public:
+    // Called on the submitting thread for each batch, in order. An exception
+    // from it marks the pipeline failed and passes through submit/finish.
+    using Deliver = std::function<void(ConvertedBatch& batch)>;
+
+    // workers == 0: each batch is converted and delivered inside submit.
+    ConversionPipeline(unsigned workers, std::size_t max_in_flight, Deliver deliver);
+    ~ConversionPipeline();  // stops and joins the workers; undelivered batches are dropped
+    ConversionPipeline(const ConversionPipeline&) = delete;
+    ConversionPipeline& operator=(const ConversionPipeline&) = delete;
+
+    // Queues a batch; delivers those that are ready; waits while too many
+    // are in flight.
+    void submit(LexedBatch&& batch);
+    // Delivers everything submitted.
+    void finish();
+    // A delivery threw: nothing more must be submitted or delivered.
+    bool failed() const { return failed_; }
+
+private:
+    void stop();
+    void work();
+    // With the lock held by `lock`: delivers converted batches in order,
+    // waiting for them until fewer than `keep` are in flight.
+    void deliver_ready(std::unique_lock<std::mutex>& lock, std::size_t keep);
+
+    Deliver deliver_;
+    std::size_t max_in_flight_;
+    bool failed_ = false;
+
+    std::mutex mutex_;
+    std::condition_variable work_ready_;
+    std::condition_variable converted_;
+    bool stopping_ = false;
+    std::uint64_t next_submitted_ = 0;
+    std::uint64_t next_delivered_ = 0;
+    std::deque<std::pair<std::uint64_t, LexedBatch>> waiting_;
+    std::map<std::uint64_t, ConvertedBatch> done_;
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace zs::zone
