@@ -18,7 +18,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Never edit
 // an entry once released: add a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // Version 1. Times are unix seconds, NULL when not (yet) reached.
     R"sql(
 CREATE TABLE keys (
@@ -55,6 +55,22 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_zone ON audit_log (zone);
 )sql",
+    // Version 2: signer identity (an identity key in each signer recognises
+    // it across renames and moves), and backups required before new keys of
+    // some signers may sign.
+    R"sql(
+ALTER TABLE signers ADD COLUMN identity_key_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE signers ADD COLUMN identity_public_key BLOB NOT NULL DEFAULT x'';
+ALTER TABLE signers ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE keys ADD COLUMN backup_pending INTEGER NOT NULL DEFAULT 0 CHECK (backup_pending IN (0, 1));
+CREATE TABLE signer_backups (
+    id     INTEGER PRIMARY KEY,
+    signer TEXT    NOT NULL,
+    time   INTEGER NOT NULL,
+    user   TEXT    NOT NULL
+);
+CREATE INDEX signer_backups_by_signer ON signer_backups (signer);
+)sql",
 };
 static_assert(kMigrations.size() == KeyDb::kCurrentSchemaVersion, "one migration per schema version");
 
@@ -73,7 +89,7 @@ void create_private_file(const std::string& path) {
 
 constexpr const char* kKeyColumns =
     "id, zone, role, algorithm, key_tag, flags, signer, native_id, dnskey_rdata, created, "
-    "published, active, retired, removed, deleted";
+    "published, active, retired, removed, deleted, backup_pending";
 
 KeyRecord read_key(const Statement& row, const std::string& path) {
     KeyRecord key;
@@ -95,6 +111,7 @@ KeyRecord read_key(const Statement& row, const std::string& path) {
     key.retired = row.column_optional_int64(12);
     key.removed = row.column_optional_int64(13);
     key.deleted = row.column_optional_int64(14);
+    key.backup_pending = row.column_int64(15) != 0;
     return key;
 }
 
@@ -188,8 +205,8 @@ std::vector<KeyRecord> KeyDb::list(const std::string& zone) const {
 std::int64_t KeyDb::add(const KeyRecord& key) {
     Statement insert(db_, path_,
                      "INSERT INTO keys (zone, role, algorithm, key_tag, flags, signer, native_id, dnskey_rdata, "
-                     "created, published, active, retired, removed, deleted) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                     "created, published, active, retired, removed, deleted, backup_pending) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                      "add key " + key.signer + "/" + key.native_id + " of " + key.zone);
     insert.bind(1, key.zone)
         .bind(2, to_string(key.role))
@@ -204,7 +221,8 @@ std::int64_t KeyDb::add(const KeyRecord& key) {
         .bind(11, key.active)
         .bind(12, key.retired)
         .bind(13, key.removed)
-        .bind(14, key.deleted);
+        .bind(14, key.deleted)
+        .bind(15, std::int64_t{key.backup_pending ? 1 : 0});
     insert.run();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -251,6 +269,111 @@ std::vector<AuditEntry> KeyDb::audit_log(const std::string& zone) const {
         entries.push_back(std::move(entry));
     }
     return entries;
+}
+
+namespace {
+
+SignerRecord read_signer(const Statement& row) {
+    SignerRecord signer;
+    signer.name = row.column_text(0);
+    signer.type = row.column_text(1);
+    signer.identity_key_id = row.column_text(2);
+    const std::string key = row.column_blob(3);
+    signer.identity_public_key.assign(key.begin(), key.end());
+    signer.location = row.column_text(4);
+    signer.created = row.column_int64(5);
+    return signer;
+}
+
+constexpr const char* kSignerColumns = "name, type, identity_key_id, identity_public_key, location, created";
+
+}  // namespace
+
+std::vector<SignerRecord> KeyDb::signers() const {
+    Statement query(db_, path_, std::string("SELECT ") + kSignerColumns + " FROM signers ORDER BY name",
+                    "list signers");
+    std::vector<SignerRecord> signers;
+    while (query.step()) signers.push_back(read_signer(query));
+    return signers;
+}
+
+std::optional<SignerRecord> KeyDb::find_signer(const std::string& name) const {
+    Statement query(db_, path_, std::string("SELECT ") + kSignerColumns + " FROM signers WHERE name = ?1",
+                    "look up signer " + name);
+    query.bind(1, name);
+    if (!query.step()) return std::nullopt;
+    return read_signer(query);
+}
+
+void KeyDb::put_signer(const SignerRecord& signer) {
+    Statement upsert(db_, path_,
+                     "INSERT INTO signers (name, type, identity_key_id, identity_public_key, location, created) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name) DO UPDATE SET type = excluded.type, "
+                     "identity_key_id = excluded.identity_key_id, identity_public_key = excluded.identity_public_key, "
+                     "location = excluded.location",
+                     "record signer " + signer.name);
+    upsert.bind(1, signer.name)
+        .bind(2, signer.type)
+        .bind(3, signer.identity_key_id)
+        .bind_blob(4, signer.identity_public_key.data(), signer.identity_public_key.size())
+        .bind(5, signer.location)
+        .bind(6, std::int64_t{signer.created});
+    upsert.run();
+}
+
+void KeyDb::rename_signer(const std::string& from, const std::string& to) {
+    const std::string what = "rename signer " + from + " to " + to;
+    if (find_signer(to)) throw Error("key database " + path_ + ": " + what + ": the name is taken");
+    Statement rename(db_, path_, "UPDATE signers SET name = ?2 WHERE name = ?1", what);
+    rename.bind(1, from).bind(2, to).run();
+    if (sqlite3_changes(db_) == 0) throw Error("key database " + path_ + ": " + what + ": no such signer");
+    Statement keys(db_, path_, "UPDATE keys SET signer = ?2 WHERE signer = ?1", what);
+    keys.bind(1, from).bind(2, to).run();
+    Statement backups(db_, path_, "UPDATE signer_backups SET signer = ?2 WHERE signer = ?1", what);
+    backups.bind(1, from).bind(2, to).run();
+}
+
+void KeyDb::set_backup_pending(std::int64_t key_id, bool pending) {
+    Statement update(db_, path_, "UPDATE keys SET backup_pending = ?2 WHERE id = ?1",
+                     "mark key " + std::to_string(key_id) + " backup pending");
+    update.bind(1, key_id).bind(2, std::int64_t{pending ? 1 : 0}).run();
+    if (sqlite3_changes(db_) == 0)
+        throw Error("key database " + path_ + ": mark key " + std::to_string(key_id) + " backup pending: no such key");
+}
+
+std::vector<KeyRecord> KeyDb::record_backup(const std::string& signer, UnixTime time, const std::string& user) {
+    std::vector<KeyRecord> released;
+    {
+        Statement query(db_, path_,
+                        std::string("SELECT ") + kKeyColumns +
+                            " FROM keys WHERE signer = ?1 AND backup_pending = 1 AND deleted IS NULL ORDER BY id",
+                        "list keys waiting for a backup of " + signer);
+        query.bind(1, signer);
+        while (query.step()) released.push_back(read_key(query, path_));
+    }
+    Statement insert(db_, path_, "INSERT INTO signer_backups (signer, time, user) VALUES (?1, ?2, ?3)",
+                     "record backup of " + signer);
+    insert.bind(1, signer).bind(2, std::int64_t{time}).bind(3, user).run();
+    Statement update(db_, path_, "UPDATE keys SET backup_pending = 0 WHERE signer = ?1 AND backup_pending = 1",
+                     "release keys of " + signer);
+    update.bind(1, signer).run();
+    return released;
+}
+
+std::vector<BackupRecord> KeyDb::backups(const std::string& signer) const {
+    Statement query(db_, path_, "SELECT id, signer, time, user FROM signer_backups WHERE signer = ?1 ORDER BY id",
+                    "list backups of " + signer);
+    query.bind(1, signer);
+    std::vector<BackupRecord> backups;
+    while (query.step()) {
+        BackupRecord b;
+        b.id = query.column_int64(0);
+        b.signer = query.column_text(1);
+        b.time = query.column_int64(2);
+        b.user = query.column_text(3);
+        backups.push_back(std::move(b));
+    }
+    return backups;
 }
 
 // IMMEDIATE takes the write lock at once, so a transaction that reads and

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/encoding.hpp"
 #include "common/time_format.hpp"
 
 struct sqlite3;
@@ -32,6 +33,30 @@ struct KeyRecord {
     UnixTime created = 0;
     // Timing of the key's life; later rollover work fills these in.
     std::optional<UnixTime> published, active, retired, removed, deleted;
+    // Generated in a signer with require_backup and not yet covered by a
+    // recorded backup of that signer: must not sign (a signature made with a
+    // key that a token failure could lose would strand the zone).
+    bool backup_pending = false;
+};
+
+// One signer instance the database knows: the name it has in the
+// configuration, and the identity key that recognises it on later runs
+// (empty until first contact).
+struct SignerRecord {
+    std::string name;
+    std::string type;             // "openssl", "pkcs11"
+    std::string identity_key_id;  // the signer's native id of the identity key
+    Bytes identity_public_key;    // DER SubjectPublicKeyInfo (P-256)
+    std::string location;         // where it was last seen: token, module, directory
+    UnixTime created = 0;
+};
+
+// A backup of a signer's keys, recorded by `zonesigner hsm backup-done`.
+struct BackupRecord {
+    std::int64_t id = 0;
+    std::string signer;
+    UnixTime time = 0;
+    std::string user;
 };
 
 // One line of the audit log: what happened to a zone's keys, and when.
@@ -68,9 +93,24 @@ public:
     // Oldest first; all zones if zone is empty.
     std::vector<AuditEntry> audit_log(const std::string& zone = {}) const;
 
+    // Signer instances, by name.
+    std::vector<SignerRecord> signers() const;
+    std::optional<SignerRecord> find_signer(const std::string& name) const;
+    // Inserts the signer, or replaces the row of that name.
+    void put_signer(const SignerRecord& signer);
+    // Renames a signer instance everywhere it is referenced (signers, keys,
+    // backups). Throws if `to` is taken or `from` unknown.
+    void rename_signer(const std::string& from, const std::string& to);
+
+    void set_backup_pending(std::int64_t key_id, bool pending);
+    // Records a backup of the signer and releases its pending keys; returns
+    // the keys released (before the update).
+    std::vector<KeyRecord> record_backup(const std::string& signer, UnixTime time, const std::string& user);
+    std::vector<BackupRecord> backups(const std::string& signer) const;
+
     // The schema version of the open file (after migrations).
     int schema_version() const;
-    static constexpr int kCurrentSchemaVersion = 1;
+    static constexpr int kCurrentSchemaVersion = 2;
 
     // RAII transaction: commits on commit(), rolls back if destroyed without.
     class Transaction {

@@ -12,7 +12,7 @@ namespace zs::signer {
 
 int run_sign_command(int argc, char** argv) {
     const std::string usage =
-        "zonesigner sign --zone NAME --input FILE --output FILE [--state-dir DIR] [--algorithm A] [--csk] "
+        "zonesigner sign --zone NAME --input FILE --output FILE [--state-dir DIR] [--config FILE] [--algorithm A] [--csk] "
         "[--denial nsec|nsec3] [--nsec3-iterations N] [--nsec3-salt HEX|-] [--nsec3-optout] [--serial MODE] "
         "[--validity D] [--denial-validity D] [--jitter D] [--inception-offset D] [--threads N] "
         "[--verify full|sample|structure] [--cds] [--now TIME] [-v]";
@@ -23,6 +23,7 @@ int run_sign_command(int argc, char** argv) {
         ("input,i", po::value<std::string>()->required(), "unsigned master file")
         ("output,o", po::value<std::string>()->required(), "signed output file, or - for stdout; DS records go to OUTPUT.ds")
         ("state-dir", po::value<std::string>(), "key database and key files (default: $ZONESIGNER_STATE_DIR, /var/lib/zonesigner as root, else ~/.local/state/zonesigner)")
+        ("config", po::value<std::string>(), "signer configuration (YAML; default: $ZONESIGNER_CONFIG, else STATE_DIR/zonesigner.yaml, else key files in STATE_DIR/keys)")
         ("algorithm,a", po::value<std::string>()->default_value("ECDSAP256SHA256"), "algorithm of new keys: RSASHA256, RSASHA512, ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448 or the number")
         ("bits", po::value<unsigned>()->default_value(2048), "RSA key size of new keys")
         ("csk", po::bool_switch(), "create one combined signing key instead of a KSK and a ZSK")
@@ -49,6 +50,7 @@ int run_sign_command(int argc, char** argv) {
     o.input = vm["input"].as<std::string>();
     o.output = vm["output"].as<std::string>();
     o.state_dir = vm.count("state-dir") ? vm["state-dir"].as<std::string>() : default_state_dir();
+    if (vm.count("config")) o.config = vm["config"].as<std::string>();
     o.now = time_option(vm, "now");
     o.verbose = vm["verbose"].as<bool>();
     o.threads = vm.count("threads") ? vm["threads"].as<unsigned>() : default_threads();

@@ -12,12 +12,13 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
-#include "hsm/openssl_file_signer.hpp"
 #include "keymgr/key_db.hpp"
 #include "keymgr/zone_keys.hpp"
+#include "signer/config.hpp"
 #include "signer/ds_output.hpp"
 #include "signer/log.hpp"
 #include "signer/previous_output.hpp"
+#include "signer/signer_registry.hpp"
 #include "signer/signing_engine.hpp"
 #include "signer/state_dir.hpp"
 #include "signer/worker_pool.hpp"
@@ -131,6 +132,7 @@ SignSummary run_sign(const SignOptions& options) {
     BuildResult built = build_zone_from_file(options.input, read_options);
     for (const auto& w : built.warnings) log_warning(w);
     Zone& zone = built.zone;
+    // Reading freed its buffers; hand them back before signing needs memory.
     malloc_trim(0);
     log_verbose(options.verbose, "read " + options.input + ": " + std::to_string(zone.nodes.size()) + " names in " +
                                      std::to_string(seconds_since(start)) + " s, " + peak_memory());
@@ -145,25 +147,15 @@ SignSummary run_sign(const SignOptions& options) {
                     " (use --serial increment, unixtime or datecounter)");
     set_soa_serial(zone, *serial);
 
-    // 3. Keys: reuse the zone's, or create them on first signing.
+    // 3. Keys: reuse the zone's, or create them on first signing in the
+    // new_keys signer; each key signs through the signer that owns it.
     StatePaths state = prepare_state_dir(options.state_dir);
+    const Config config = load_config(options.config, state.root);
     keymgr::KeyDb db(state.database);
-    hsm::OpenSslFileSigner file_signer("files", state.key_files);
-    std::vector<keymgr::KeyRecord> records;
-    {
-        keymgr::KeyDb::Transaction tx(db);
-        records = keymgr::ensure_zone_keys(db, file_signer,
-                                           {zone_name, params.algorithm, params.rsa_bits, params.csk, options.now});
-        tx.commit();
-    }
-    std::vector<SigningKey> keys;
-    for (const auto& r : records) {
-        if (r.signer != file_signer.name())
-            throw Error("key " + std::to_string(r.key_tag) + " of zone " + zone_name + " belongs to signer '" +
-                        r.signer + "', which is not configured");
-        keymgr::check_public_key(file_signer, r);
-        keys.push_back({r, &file_signer});
-    }
+    SignerRegistry registry(config, db, {options.threads, options.now, nullptr});
+    std::vector<keymgr::KeyRecord> records =
+        registry.ensure_zone_keys({zone_name, params.algorithm, params.rsa_bits, params.csk, options.now});
+    std::vector<SigningKey> keys = registry.signing_keys(records);
 
     // 4. Apex records, then the denial chain over the final set of types.
     std::vector<std::string> notes;

@@ -13,6 +13,9 @@ struct SignOptions {
     std::string input;
     std::string output;        // "-" for stdout
     std::string state_dir;
+    // Signer configuration file (--config); empty: $ZONESIGNER_CONFIG, else
+    // STATE_DIR/zonesigner.yaml, else one file signer in STATE_DIR/keys.
+    std::string config;
     policy::SigningParams params;
     unsigned threads = 1;
     zone::VerifyMode verify = zone::VerifyMode::Sample;

@@ -436,10 +436,8 @@ TEST(Pkcs11Signer, PermanentErrorsAreNotRetried) {
     signer.generate_key("01", {KeyType::EcP256, 0}, "");
     auto context = signer.open_signing("01", SignScheme::EcdsaSha256);
     signer.delete_key("01");
-    const auto start = std::chrono::steady_clock::now();
     std::string error = error_of([&] { context->sign("x", 1); });
     EXPECT_NE(error.find("signer 'hsm': sign key 01"), std::string::npos) << error;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
     EXPECT_EQ(signer.stats().retries, 0u) << error;
 }
 

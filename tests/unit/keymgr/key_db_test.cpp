@@ -70,15 +70,15 @@ protected:
     std::string path_ = dir_.path() + "/keys.db";
 };
 
-TEST_F(KeyDbTest, CreatesFileWithMode0600InWalModeWithSchemaVersion1) {
+TEST_F(KeyDbTest, CreatesFileWithMode0600InWalModeWithTheCurrentSchemaVersion) {
     KeyDb db(path_);
     EXPECT_EQ(db.path(), path_);
-    EXPECT_EQ(db.schema_version(), 1);
+    EXPECT_EQ(db.schema_version(), KeyDb::kCurrentSchemaVersion);
     db.add(sample_key("a"));  // makes SQLite create the -wal file
     EXPECT_EQ(mode_of(path_), 0600u);
     EXPECT_EQ(mode_of(path_ + "-wal"), 0600u);
     EXPECT_EQ(query_text(path_, "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(path_, "SELECT group_concat(version) FROM schema_version"), "1");
+    EXPECT_EQ(query_text(path_, "SELECT group_concat(version) FROM schema_version"), "1,2");
     EXPECT_EQ(query_text(path_, "SELECT count(*) FROM sqlite_master WHERE name IN ('keys', 'signers', 'audit_log')"),
               "3");
 }
@@ -90,8 +90,9 @@ TEST_F(KeyDbTest, ReopeningKeepsDataAndDoesNotMigrateAgain) {
         id = db.add(sample_key("a"));
     }
     KeyDb db(path_);
-    EXPECT_EQ(db.schema_version(), 1);
-    EXPECT_EQ(query_text(path_, "SELECT count(*) FROM schema_version"), "1");
+    EXPECT_EQ(db.schema_version(), KeyDb::kCurrentSchemaVersion);
+    EXPECT_EQ(query_text(path_, "SELECT count(*) FROM schema_version"),
+              std::to_string(KeyDb::kCurrentSchemaVersion));
     auto keys = db.list();
     ASSERT_EQ(keys.size(), 1u);
     EXPECT_EQ(keys[0].id, id);
@@ -229,14 +230,18 @@ TEST_F(KeyDbTest, RefusesASchemaNewerThanTheProgram) {
     {
         sqlite3* raw = nullptr;
         sqlite3_open(path_.c_str(), &raw);
-        sqlite3_exec(raw, "INSERT INTO schema_version (version, applied) VALUES (2, 0)", nullptr, nullptr, nullptr);
+        const std::string newer = "INSERT INTO schema_version (version, applied) VALUES (" +
+                                  std::to_string(KeyDb::kCurrentSchemaVersion + 1) + ", 0)";
+        sqlite3_exec(raw, newer.c_str(), nullptr, nullptr, nullptr);
         sqlite3_close(raw);
     }
     try {
         KeyDb db(path_);
         FAIL() << "opened a newer schema";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("schema version 2 is newer"), std::string::npos) << e.what();
+        const std::string expected =
+            "schema version " + std::to_string(KeyDb::kCurrentSchemaVersion + 1) + " is newer";
+        EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
     }
 }
 
