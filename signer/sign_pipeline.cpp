@@ -212,6 +212,7 @@ SignSummary run_sign(const SignOptions& options) {
     for (std::size_t first = 0; first < order.size(); first += window_nodes) {
         const std::size_t count = std::min(window_nodes, order.size() - first);
         const std::size_t chunks = (count + chunk_nodes - 1) / chunk_nodes;
+        // Each worker signs a chunk, formats it, and checks its signatures.
         pool.run(chunks, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
             if (!signers[worker]) signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times);
             for (std::size_t c = begin; c < end; ++c) {
@@ -224,15 +225,13 @@ SignSummary run_sign(const SignOptions& options) {
                     signers[worker]->sign_node(node, worker_stats[worker]);
                     append_node_text(text, node, zone.rclass);
                 }
+                verifier.check_nodes(order.data() + from, to - from);
             }
         });
-        std::vector<const Node*> window(order.begin() + static_cast<std::ptrdiff_t>(first),
-                                        order.begin() + static_cast<std::ptrdiff_t>(first + count));
-        verifier.check_window(window);
         if (verifier.failed()) fail_verification(verifier.finish().problems);
         for (std::size_t c = 0; c < chunks; ++c) out(texts[c]);
-        for (const Node* n : window)
-            for (auto& set : const_cast<Node*>(n)->rrsets) std::vector<Wire>().swap(set.rrsigs);
+        for (std::size_t n = first; n < first + count; ++n)
+            for (auto& set : const_cast<Node*>(order[n])->rrsets) std::vector<Wire>().swap(set.rrsigs);
     }
     SigningStats stats;
     for (const auto& s : worker_stats) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <optional>
 
 #include "common/error.hpp"
 #include "zone/rrsig.hpp"
@@ -62,6 +63,37 @@ struct Failure {
 };
 
 }  // namespace
+
+std::optional<std::string> verify_one(const Zone& zone, const ApexKeys& keys, const SignatureJob& job, Wire& data,
+                                      bool& verified) {
+    const RrsigFields sig = decode_rrsig_rdata(job.rrset->rrsigs[job.rrsig_index]);
+    verified = false;
+    for (auto index : keys.matching(sig.algorithm, sig.key_tag)) {
+        const ApexKey& key = keys.keys[index];
+        if (!key.zone_key || !key.verifier) continue;
+        if (!verified) build_signed_data(data, sig, *job.owner, zone.rclass, *job.rrset);
+        verified = true;
+        if (key.verifier->verify(data.data(), data.size(), sig.signature)) return std::nullopt;
+    }
+    if (!verified) return std::nullopt;  // no usable key: reported once at the apex DNSKEY
+    return "RRSIG algorithm " + std::to_string(sig.algorithm) + " key tag " + std::to_string(sig.key_tag) +
+           ": signature does not verify";
+}
+
+std::uint64_t sample_rank(const SignatureJob& job, std::uint64_t seed) {
+    // A hash of owner, type and signature number instead of a random stream,
+    // so the choice does not depend on which thread checks which names.
+    std::uint64_t h = 1469598103934665603ull ^ seed;
+    for (char c : *job.owner) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    h = (h ^ job.rrset->type) * 1099511628211ull;
+    h = (h ^ job.rrsig_index) * 1099511628211ull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+unsigned first_signatures_checked_per_key() { return first_signatures_per_key; }
 
 void verify_signatures(const Zone& zone, const ApexKeys& keys, const std::vector<SignatureJob>& jobs,
                        const VerifyOptions& options, Problems& problems, VerifyReport& report) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,16 @@ void verify_signatures(const Zone& zone, const ApexKeys& keys, const std::vector
 
 // zone_verifier.cpp: one denial method, and its chain.
 void check_chains(const Zone& zone, const VerifyOptions& options, Problems& problems);
+// verify_crypto.cpp, for callers that spread the work themselves: checks one
+// signature in the calling thread (nullopt: good, or no usable key; `verified`
+// says whether cryptography ran), a job's rank for sampling, and how
+// many first signatures of each key Sample mode always checks. Sample mode
+// takes the jobs of lowest rank.
+std::optional<std::string> verify_one(const Zone& zone, const ApexKeys& keys, const SignatureJob& job, Wire& data,
+                                      bool& verified);
+std::uint64_t sample_rank(const SignatureJob& job, std::uint64_t seed);
+unsigned first_signatures_checked_per_key();
+
 // verify_nsec.cpp: rules 10-13.
 void check_nsec_chain(const Zone& zone, Problems& problems);
 // verify_nsec3.cpp: rules 13-17 and the apex NSEC3PARAM.

@@ -2,6 +2,9 @@
 #include "zone/zone_verifier.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
 #include <exception>
 #include <thread>
 
@@ -17,6 +20,8 @@ struct WindowedVerifier::State {
     verify::Problems problems;
     verify::ApexKeys keys;
     bool has_apex = false;
+    std::mutex mutex;                          // guards report and problems in check_nodes
+    std::vector<std::atomic<unsigned>> first_checked;  // per key, Sample mode
 };
 
 WindowedVerifier::WindowedVerifier(const Zone& zone, const VerifyOptions& options)
@@ -28,11 +33,65 @@ WindowedVerifier::WindowedVerifier(const Zone& zone, const VerifyOptions& option
     }
     s.has_apex = true;
     s.keys = verify::check_apex(zone, options, s.problems);
+    s.first_checked = std::vector<std::atomic<unsigned>>(s.keys.keys.size());
+}
+
+void WindowedVerifier::check_nodes(const Node* const* nodes, std::size_t count) {
+    State& s = *state_;
+    if (!s.has_apex) return;
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        if (s.problems.full()) return;
+    }
+    std::vector<const Node*> list(nodes, nodes + count);
+    std::vector<std::string> problems_found;
+    VerifyReport local_report;
+    std::vector<verify::SignatureJob> jobs;
+    {
+        verify::Problems local(problems_found, s.options.max_problems);
+        jobs = verify::check_signatures(s.zone, list, s.keys, s.options, local, local_report);
+    }
+    if (s.options.mode != VerifyMode::Structure) {
+        // Full: every job. Sample: DNSKEY RRset signatures, the first
+        // signatures of every key, and of the rest at least sample_fraction
+        // of this part (rounded up), those of lowest rank.
+        std::vector<std::size_t> selected, rest;
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            const auto& job = jobs[i];
+            if (s.options.mode == VerifyMode::Full || job.rrset->type == rrtype::DNSKEY ||
+                s.first_checked[job.key_index].fetch_add(1) < verify::first_signatures_checked_per_key())
+                selected.push_back(i);
+            else
+                rest.push_back(i);
+        }
+        const double fraction = std::clamp(s.options.sample_fraction, 0.0, 1.0);
+        const auto take = std::min(rest.size(), static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(rest.size()))));
+        std::vector<std::pair<std::uint64_t, std::size_t>> ranked;
+        for (auto i : rest) ranked.emplace_back(verify::sample_rank(jobs[i], s.options.sample_seed), i);
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take), ranked.end());
+        for (std::size_t k = 0; k < take; ++k) selected.push_back(ranked[k].second);
+        Wire data;
+        for (auto i : selected) {
+            const auto& job = jobs[i];
+            bool verified = false;
+            if (auto problem = verify::verify_one(s.zone, s.keys, job, data, verified))
+                problems_found.push_back(name_to_text(*job.owner) + " " + type_to_text(job.rrset->type) + ": " + *problem);
+            if (verified) ++local_report.signatures_verified;
+        }
+    }
+    std::lock_guard<std::mutex> lock(s.mutex);
+    for (auto& p : problems_found)
+        if (!s.problems.full()) s.report.problems.push_back(std::move(p));
+    s.report.rrsets_checked += local_report.rrsets_checked;
+    s.report.signatures_verified += local_report.signatures_verified;
 }
 
 WindowedVerifier::~WindowedVerifier() = default;
 
-bool WindowedVerifier::failed() const { return state_->problems.full(); }
+bool WindowedVerifier::failed() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return !state_->report.problems.empty();
+}
 
 void WindowedVerifier::check_window(const std::vector<const Node*>& nodes) {
     State& s = *state_;

@@ -51,7 +51,12 @@ public:
 
     // Nodes of zone.nodes or zone.nsec3_nodes, each checked once over the run.
     void check_window(const std::vector<const Node*>& nodes);
-    // True once the report holds max_problems problems: stop early.
+    // The same checks for a part of a window, safe to call from several
+    // threads at once; cryptography runs in the calling thread. Sample mode
+    // picks signatures by a hash of owner and type, so the choice does not
+    // depend on how names are spread over threads.
+    void check_nodes(const Node* const* nodes, std::size_t count);
+    // True once the report holds a problem: the zone will not be published.
     bool failed() const;
     VerifyReport finish();
 

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "test_signed_zone.hpp"
 #include "zone/dnssec_algorithm.hpp"
@@ -535,6 +537,59 @@ TEST(ZoneVerifierInterop, RejectsBindZoneAfterItsSignaturesExpire) {
     options.mode = VerifyMode::Structure;
     VerifyReport report = verify_zone(zone, options);
     EXPECT_TRUE(has_problem(report, {"example. SOA: RRSIG algorithm 15", "expired at"})) << problems_text(report);
+}
+
+// --- WindowedVerifier::check_nodes: parts of the zone checked from several threads ---
+
+VerifyReport verify_in_parts(const TestSignedZone& t, VerifyMode mode, std::size_t part, unsigned threads) {
+    VerifyOptions options;
+    options.mode = mode;
+    options.now = TestSignedZone::now;
+    options.max_problems = 100;
+    WindowedVerifier verifier(t.zone, options);
+    std::vector<const Node*> all;
+    for (const Node& n : t.zone.nodes) all.push_back(&n);
+    for (const Node& n : t.zone.nsec3_nodes) all.push_back(&n);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t from; (from = next.fetch_add(part)) < all.size();)
+            verifier.check_nodes(all.data() + from, std::min(part, all.size() - from));
+    };
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+    return verifier.finish();
+}
+
+TEST(WindowedVerifier, PartsFromSeveralThreadsGiveTheSameVerdicts) {
+    TestSignedZone t;
+    t.add_standard_names();
+    for (int i = 0; i < 800; ++i) t.add("host" + std::to_string(i) + ".example.", rrtype::A, 3600, verifier_test::a_rdata(7));
+    t.build_nsec_chain();
+    t.sign_all();
+    const std::size_t total = t.signature_count();
+
+    VerifyReport full = verify_in_parts(t, VerifyMode::Full, 37, 3);
+    ASSERT_TRUE(full.ok()) << problems_text(full);
+    EXPECT_EQ(full.signatures_verified, total);
+
+    VerifyReport sample = verify_in_parts(t, VerifyMode::Sample, 37, 3);
+    ASSERT_TRUE(sample.ok()) << problems_text(sample);
+    EXPECT_LT(sample.signatures_verified, total);
+    // Every part rounds its 1% up, so the whole gets at least 1%.
+    EXPECT_GE(sample.signatures_verified, static_cast<std::size_t>(std::ceil(0.01 * static_cast<double>(total))) + 2);
+
+    // A broken signature is found in Full mode whatever thread has it, and
+    // a missing one in every mode (structure is always checked).
+    Wire& rrsig = t.rrset("host500.example.", rrtype::A).rrsigs.front();
+    rrsig.back() = static_cast<char>(rrsig.back() ^ 0x01);
+    VerifyReport bad = verify_in_parts(t, VerifyMode::Full, 11, 4);
+    EXPECT_TRUE(has_problem(bad, {"host500.example. A:", "signature does not verify"})) << problems_text(bad);
+    t.rrset("host600.example.", rrtype::A).rrsigs.clear();
+    VerifyReport missing = verify_in_parts(t, VerifyMode::Structure, 50, 2);
+    EXPECT_TRUE(has_problem(missing, {"host600.example. A:", "not signed"})) << problems_text(missing);
+    EXPECT_EQ(missing.signatures_verified, 0u);
 }
 
 }  // namespace
