@@ -156,6 +156,13 @@ SignSummary run_sign(const SignOptions& options) {
     std::vector<keymgr::KeyRecord> records =
         registry.ensure_zone_keys({zone_name, params.algorithm, params.rsa_bits, params.csk, options.now});
     std::vector<SigningKey> keys = registry.signing_keys(records);
+    const bool has_csk = std::any_of(records.begin(), records.end(),
+                                     [](const auto& k) { return k.role == keymgr::KeyRole::Csk; });
+    if (std::any_of(records.begin(), records.end(), [&](const auto& k) { return k.algorithm != params.algorithm; }) ||
+        has_csk != params.csk)
+        log_warning("zone " + zone_name + " already has keys (" + algorithm_name(records.front().algorithm) +
+                    (has_csk ? ", CSK" : ", KSK and ZSK") +
+                    "); --algorithm and --csk choose the keys of new zones only: changing them needs a rollover");
 
     // 4. Apex records, then the denial chain over the final set of types.
     std::vector<std::string> notes;

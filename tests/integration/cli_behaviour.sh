@@ -49,6 +49,12 @@ zs sign --zone example.com --input "$in" --output "$out" --state-dir "$state" 2>
 [[ $(serial_of "$out") == $((input_serial + 2)) ]] || fail "second increment: serial $(serial_of "$out")"
 diff <(grep '	DNSKEY	' "$TEST_TMP/first.signed") <(grep '	DNSKEY	' "$out") >/dev/null || fail "keys changed between runs"
 
+# Another algorithm for an existing zone: warned, the zone's keys are kept.
+zs sign --zone example.com --input "$in" --output "$out" --state-dir "$state" --algorithm ED25519 2>"$TEST_TMP/log"
+grep -q "^zonesigner: warning: zone example.com. already has keys (ECDSAP256SHA256" "$TEST_TMP/log" ||
+  { cat "$TEST_TMP/log"; fail "no warning for an algorithm that differs from the zone's keys"; }
+diff <(grep '	DNSKEY	' "$TEST_TMP/first.signed") <(grep '	DNSKEY	' "$out") >/dev/null || fail "keys changed on --algorithm"
+
 # keep: the input serial is not above the previous output's: refused, output intact.
 cp "$out" "$TEST_TMP/second.signed"
 expect_fail --status 1 zs sign --zone example.com --input "$in" --output "$out" --state-dir "$state" --serial keep
