@@ -24,5 +24,6 @@ unsigned default_threads();
 int run_sign_command(int argc, char** argv);
 int run_verify_command(int argc, char** argv);
 int run_key_command(int argc, char** argv);
+int run_hsm_command(int argc, char** argv);
 
 }  // namespace zs::signer

@@ -18,6 +18,7 @@ const char* usage_text =
     "  verify     check a signed zone file (structure and signatures)\n"
     "  key list   list keys\n"
     "  key export-ds  print the DS records of a zone's KSK/CSK\n"
+    "  hsm list|slots|keys|test|bench|backup-done  inspect, test and benchmark the signers (HSMs)\n"
     "\n"
     "'zonesigner COMMAND --help' describes each command.\n";
 
@@ -35,6 +36,7 @@ int dispatch(int argc, char** argv) {
     if (command == "sign") return zs::signer::run_sign_command(argc, argv);
     if (command == "verify") return zs::signer::run_verify_command(argc, argv);
     if (command == "key") return zs::signer::run_key_command(argc, argv);
+    if (command == "hsm") return zs::signer::run_hsm_command(argc, argv);
     throw zs::UsageError("unknown command '" + command + "'\n" + usage_text);
 }
 
