@@ -8,16 +8,7 @@ init_test "$@"
 module=/usr/lib/softhsm/libsofthsm2.so
 [[ -f $module ]] || fail "SoftHSMv2 module not found: $module (scripts/install-deps)"
 
-mkdir "$TEST_TMP/tokens"
-cat >"$TEST_TMP/softhsm2.conf" <<EOF
-directories.tokendir = $TEST_TMP/tokens
-objectstore.backend = file
-log.level = ERROR
-EOF
-export SOFTHSM2_CONF=$TEST_TMP/softhsm2.conf
-softhsm2-util --init-token --free --label zs-cli --so-pin 1234 --pin 5678 >/dev/null
-printf '5678\n' >"$TEST_TMP/user.pin"
-chmod 600 "$TEST_TMP/user.pin"
+make_softhsm_token zs-cli
 
 cat >"$TEST_TMP/zonesigner.yaml" <<EOF
 signers:

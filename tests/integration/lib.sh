@@ -155,6 +155,20 @@ verify_with_peers() {
   return $failed
 }
 
+# make_softhsm_token LABEL: a SoftHSMv2 token of the test's own in
+# $TEST_TMP/tokens (own softhsm2.conf, exported as SOFTHSM2_CONF), user PIN
+# 5678 in $TEST_TMP/user.pin (mode 0600). Sets SOFTHSM_MODULE.
+make_softhsm_token() {
+  SOFTHSM_MODULE=/usr/lib/softhsm/libsofthsm2.so
+  [[ -f $SOFTHSM_MODULE ]] || fail "SoftHSMv2 module not found: $SOFTHSM_MODULE (scripts/install-deps)"
+  mkdir -p "$TEST_TMP/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$TEST_TMP/tokens" \
+    >"$TEST_TMP/softhsm2.conf"
+  export SOFTHSM2_CONF=$TEST_TMP/softhsm2.conf
+  softhsm2-util --init-token --free --label "$1" --so-pin 1234 --pin 5678 >/dev/null
+  (umask 077 && printf '5678\n' >"$TEST_TMP/user.pin")
+}
+
 # count_rrsigs FILE: number of RRSIG records in a zone file. Finds each
 # record's type field (after the owner, unless the line starts with blanks,
 # then past TTL and class), so that "RRSIG" in an NSEC bitmap or inside the

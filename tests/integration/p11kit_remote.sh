@@ -12,16 +12,7 @@ command -v p11-kit >/dev/null || fail "p11-kit not installed (scripts/install-de
 client=$(_lib_find_library 'pkcs11/p11-kit-client.so') ||
   fail "p11-kit's client module not found (package p11-kit-modules, scripts/install-deps)"
 
-mkdir "$TEST_TMP/tokens"
-cat >"$TEST_TMP/softhsm2.conf" <<EOF
-directories.tokendir = $TEST_TMP/tokens
-objectstore.backend = file
-log.level = ERROR
-EOF
-export SOFTHSM2_CONF=$TEST_TMP/softhsm2.conf
-softhsm2-util --init-token --free --label zs-remote --so-pin 1234 --pin 5678 >/dev/null
-printf '5678\n' >"$TEST_TMP/user.pin"
-chmod 600 "$TEST_TMP/user.pin"
+make_softhsm_token zs-remote
 
 # The server, in the foreground of a background job, stopped on exit (the
 # library's EXIT trap still removes TEST_TMP afterwards).

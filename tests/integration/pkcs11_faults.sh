@@ -16,17 +16,9 @@ export ZS_SHIM_MODULE=$real_module
 export ZS_SHIM_LOG=$TEST_TMP/shim.log
 unset ZS_SHIM_FAULTS ZS_SHIM_CONTROL
 
-mkdir "$TEST_TMP/tokens"
-cat >"$TEST_TMP/softhsm2.conf" <<EOF
-directories.tokendir = $TEST_TMP/tokens
-objectstore.backend = file
-log.level = ERROR
-EOF
-export SOFTHSM2_CONF=$TEST_TMP/softhsm2.conf
-softhsm2-util --init-token --free --label zs-faults --so-pin 1234 --pin 5678 >/dev/null
-printf '5678\n' >"$TEST_TMP/user.pin"
+make_softhsm_token zs-faults
 printf '0000\n' >"$TEST_TMP/wrong.pin"
-chmod 600 "$TEST_TMP/user.pin" "$TEST_TMP/wrong.pin"
+chmod 600 "$TEST_TMP/wrong.pin"
 
 write_config() {  # write_config FILE PIN_FILE
   cat >"$1" <<EOF

@@ -11,16 +11,7 @@ module=/usr/lib/softhsm/libsofthsm2.so
 [[ -f $module ]] || fail "SoftHSMv2 module not found: $module (scripts/install-deps)"
 
 # The token: its own directory and softhsm2.conf.
-mkdir "$TEST_TMP/tokens"
-cat >"$TEST_TMP/softhsm2.conf" <<EOF
-directories.tokendir = $TEST_TMP/tokens
-objectstore.backend = file
-log.level = ERROR
-EOF
-export SOFTHSM2_CONF=$TEST_TMP/softhsm2.conf
-softhsm2-util --init-token --free --label zs --so-pin 1234 --pin 5678 >/dev/null
-printf '5678\n' >"$TEST_TMP/user.pin"
-chmod 600 "$TEST_TMP/user.pin"
+make_softhsm_token zs
 
 cat >"$TEST_TMP/zonesigner.yaml" <<EOF
 signers:
