@@ -428,4 +428,13 @@ Bytes OpenSslFileSigner::random_bytes(std::size_t count) {
     return out;
 }
 
+void OpenSslFileSigner::set_label(const KeyId& id, const std::string& label) {
+    if (!has_key(id)) throw SignerError(name_, "set label", id, "no such key");
+    try {
+        write_file_atomically(directory_ + "/" + id + kLabelSuffix, label, 0600);
+    } catch (const std::exception& e) {
+        throw SignerError(name_, "set label", id, e.what());
+    }
+}
+
 }  // namespace zs::hsm

@@ -20,6 +20,7 @@ public:
     Bytes public_key(const KeyId& id) override;
     std::unique_ptr<SigningContext> open_signing(const KeyId& id, SignScheme scheme) override;
     void delete_key(const KeyId& id) override;
+    void set_label(const KeyId& id, const std::string& label) override;
     std::vector<KeyId> list_keys() override;
     Bytes random_bytes(std::size_t count) override;
 

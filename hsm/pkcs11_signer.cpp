@@ -349,6 +349,19 @@ std::unique_ptr<SigningContext> Pkcs11Signer::open_signing(const KeyId& id, Sign
     });
 }
 
+void Pkcs11Signer::set_label(const KeyId& id, const std::string& label) {
+    with_signer_context(name_, "set label", id, [&] {
+        const Bytes object = object_id(id);
+        pool_->run([&](Lease& lease) {
+            const auto objects = lease.session().find({attr(CKA_ID, object)});
+            if (objects.empty()) throw Error("no such key on the token");
+            CK_ATTRIBUTE value = attr(CKA_LABEL, label.data(), label.size());
+            for (CK_OBJECT_HANDLE o : objects)
+                check(lease.api().C_SetAttributeValue(lease.handle(), o, &value, 1), "C_SetAttributeValue");
+        });
+    });
+}
+
 void Pkcs11Signer::delete_key(const KeyId& id) {
     with_signer_context(name_, "delete", id, [&] {
         const Bytes object = object_id(id);

@@ -102,6 +102,7 @@ public:
     // outlive the signer object.
     std::unique_ptr<SigningContext> open_signing(const KeyId& id, SignScheme scheme) override;
     void delete_key(const KeyId& id) override;
+    void set_label(const KeyId& id, const std::string& label) override;
     std::vector<KeyId> list_keys() override;
     // C_GenerateRandom; NoRandomError if the token has no RNG.
     Bytes random_bytes(std::size_t count) override;

@@ -72,6 +72,9 @@ public:
     // A context for one thread; create one per worker.
     virtual std::unique_ptr<SigningContext> open_signing(const KeyId& id, SignScheme scheme) = 0;
     virtual void delete_key(const KeyId& id) = 0;
+    // Replaces the descriptive label (e.g. once the caller knows a key tag
+    // that depends on the generated public key).
+    virtual void set_label(const KeyId& id, const std::string& label) = 0;
     virtual std::vector<KeyId> list_keys() = 0;
     // Throws NoRandomError if the backend has no RNG.
     virtual Bytes random_bytes(std::size_t count) = 0;

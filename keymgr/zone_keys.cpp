@@ -35,6 +35,8 @@ KeyRecord generate_zone_key(KeyDb& db, hsm::Signer& signer, const std::string& z
             signer.delete_key(id);
             continue;
         }
+        // The label names zone, role and key tag, for operators browsing the token.
+        signer.set_label(id, zone + " " + to_string(role) + " " + std::to_string(tag));
         KeyRecord k;
         k.zone = zone;
         k.role = role;

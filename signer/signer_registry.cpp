@@ -82,6 +82,7 @@ public:
         return backend_.open_signing(id, scheme);
     }
     void delete_key(const hsm::KeyId& id) override { backend_.delete_key(id); }
+    void set_label(const hsm::KeyId& id, const std::string& label) override { backend_.set_label(id, label); }
     std::vector<hsm::KeyId> list_keys() override { return backend_.list_keys(); }
     Bytes random_bytes(std::size_t count) override { return registry_.random_bytes(name_, count); }
 

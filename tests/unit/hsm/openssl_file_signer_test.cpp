@@ -233,6 +233,10 @@ TEST_F(FileSigner, StoresTheLabelBesideTheKeyWithMode0600) {
     EXPECT_EQ(mode_of(keys_ + "/labelled.label"), 0600u);
     signer_.generate_key("unlabelled", {KeyType::Ed25519, 0}, "");
     EXPECT_FALSE(file_exists(keys_ + "/unlabelled.label"));
+    signer_.set_label("labelled", "example.com. KSK 12345");
+    EXPECT_EQ(read_file(keys_ + "/labelled.label"), "example.com. KSK 12345");
+    EXPECT_EQ(mode_of(keys_ + "/labelled.label"), 0600u);
+    EXPECT_THROW(signer_.set_label("absent", "x"), SignerError);
 }
 
 TEST_F(FileSigner, ListsKeyIdsSortedAndIgnoresOtherFiles) {

@@ -136,6 +136,20 @@ TEST(Pkcs11Signer, PrivateKeysAreSensitiveAndNeverExtractable) {
     EXPECT_EQ(find_object(objects, "0c", TokenObject::Class::PublicKey)->key_type, KeyType::Ed25519);
 }
 
+TEST(Pkcs11Signer, SetLabelRenamesBothHalvesOfTheKey) {
+    SoftHsmToken token;
+    Pkcs11Signer signer("hsm", token.options());
+    signer.generate_key("0d", {KeyType::EcP256, 0}, "zone example. ZSK");
+    signer.set_label("0d", "example. ZSK 4711");
+    const auto objects = signer.list_objects();
+    for (auto cls : {TokenObject::Class::PrivateKey, TokenObject::Class::PublicKey}) {
+        const TokenObject* o = find_object(objects, "0d", cls);
+        ASSERT_NE(o, nullptr);
+        EXPECT_EQ(o->label, "example. ZSK 4711");
+    }
+    EXPECT_THROW(signer.set_label("0e", "x"), SignerError);
+}
+
 TEST(Pkcs11Signer, RefusesADuplicateId) {
     SoftHsmToken token;
     Pkcs11Signer signer("hsm", token.options());

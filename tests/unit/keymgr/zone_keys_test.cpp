@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "hsm/openssl_file_signer.hpp"
 #include "keymgr/algorithm_binding.hpp"
@@ -65,6 +66,9 @@ TEST_F(ZoneKeys, FirstSigningCreatesKskAndZskThenReusesThem) {
         EXPECT_TRUE(files.has_key(k.native_id));
         EXPECT_EQ(zone::key_tag(k.dnskey_rdata), k.key_tag);
         EXPECT_NO_THROW(check_public_key(files, k));
+        // The label names zone, role and key tag.
+        EXPECT_EQ(read_file((dir_ / "keys" / (k.native_id + ".label")).string()),
+                  "example.com. " + to_string(k.role) + " " + std::to_string(k.key_tag));
     }
     auto again = ensure_zone_keys(db, files, {"example.com.", 13, 2048, false, 2000});
     ASSERT_EQ(again.size(), 2u);
