@@ -141,18 +141,6 @@ std::optional<KeyType> key_type_of(EVP_PKEY* key) {
     return std::nullopt;
 }
 
-bool scheme_fits(KeyType type, SignScheme scheme) {
-    switch (scheme) {
-        case SignScheme::RsaPkcs1Sha256:
-        case SignScheme::RsaPkcs1Sha512: return type == KeyType::Rsa;
-        case SignScheme::EcdsaSha256: return type == KeyType::EcP256;
-        case SignScheme::EcdsaSha384: return type == KeyType::EcP384;
-        case SignScheme::Ed25519: return type == KeyType::Ed25519;
-        case SignScheme::Ed448: return type == KeyType::Ed448;
-    }
-    return false;
-}
-
 // Signs with schemes that hash first (RSA PKCS#1 v1.5, ECDSA). Everything
 // that can be prepared is prepared once: the digest is fetched once and the
 // EVP_PKEY_CTX is initialised once (padding and digest set once); each call

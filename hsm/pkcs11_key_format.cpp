@@ -149,16 +149,4 @@ Bytes digest_info_prefix(SignScheme scheme) {
     }
 }
 
-bool scheme_fits_key(KeyType type, SignScheme scheme) {
-    switch (scheme) {
-        case SignScheme::RsaPkcs1Sha256:
-        case SignScheme::RsaPkcs1Sha512: return type == KeyType::Rsa;
-        case SignScheme::EcdsaSha256: return type == KeyType::EcP256;
-        case SignScheme::EcdsaSha384: return type == KeyType::EcP384;
-        case SignScheme::Ed25519: return type == KeyType::Ed25519;
-        case SignScheme::Ed448: return type == KeyType::Ed448;
-    }
-    return false;
-}
-
 }  // namespace zs::hsm::pkcs11

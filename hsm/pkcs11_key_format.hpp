@@ -36,7 +36,5 @@ Bytes ec_public_key_info(KeyType type, const Bytes& point);  // P-256, P-384, Ed
 // what CKM_RSA_PKCS signs; empty for schemes that are not RSA PKCS#1.
 Bytes digest_info_prefix(SignScheme scheme);
 
-// The signature scheme fits the key type.
-bool scheme_fits_key(KeyType type, SignScheme scheme);
 
 }  // namespace zs::hsm::pkcs11

@@ -341,7 +341,7 @@ std::unique_ptr<SigningContext> Pkcs11Signer::open_signing(const KeyId& id, Sign
         KeyDescription key =
             pool_->run([&](Lease& lease) { return describe_key(lease.session(), lease.private_key(object)); });
         if (!key.type) throw Error("unsupported key type " + key.text);
-        if (!pkcs11::scheme_fits_key(*key.type, scheme))
+        if (!scheme_fits(*key.type, scheme))
             throw Error("scheme " + to_string(scheme) + " does not fit a " + key.text + " key");
         if (*key.type == KeyType::Rsa && key.rsa_modulus_size == 0) throw Error("RSA key without a readable modulus");
         return std::make_unique<TokenSigningContext>(pool_, name_, id, object, scheme,

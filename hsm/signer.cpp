@@ -13,6 +13,18 @@ std::string to_string(KeyType t) {
     return "unknown key type " + std::to_string(static_cast<int>(t));
 }
 
+bool scheme_fits(KeyType type, SignScheme scheme) {
+    switch (scheme) {
+        case SignScheme::RsaPkcs1Sha256:
+        case SignScheme::RsaPkcs1Sha512: return type == KeyType::Rsa;
+        case SignScheme::EcdsaSha256: return type == KeyType::EcP256;
+        case SignScheme::EcdsaSha384: return type == KeyType::EcP384;
+        case SignScheme::Ed25519: return type == KeyType::Ed25519;
+        case SignScheme::Ed448: return type == KeyType::Ed448;
+    }
+    return false;
+}
+
 std::string to_string(SignScheme s) {
     switch (s) {
         case SignScheme::RsaPkcs1Sha256: return "RSA PKCS#1 v1.5 SHA-256";

@@ -34,6 +34,8 @@ using KeyId = std::string;
 
 std::string to_string(KeyType t);
 std::string to_string(SignScheme s);
+// Whether a signature scheme can be used with a key type.
+bool scheme_fits(KeyType type, SignScheme scheme);
 
 // Raised by a signer with context: signer name, key id, operation.
 class SignerError : public Error {
