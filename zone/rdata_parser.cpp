@@ -235,6 +235,35 @@ bool RdataParser::parse_native(std::uint16_t type, const Token* tokens, std::siz
             }
             return true;
         }
+        case rrtype::DS: case rrtype::CDS: {
+            // Key tag, algorithm, digest type as plain numbers (mnemonics go
+            // to ldns), then the digest in hex, possibly split by blanks.
+            if (count < 4) return false;
+            out.clear();
+            auto tag = native_int(type, 0, tokens[0], 0xffff);
+            auto algorithm = native_int(type, 1, tokens[1], 0xff);
+            auto digest_type = native_int(type, 2, tokens[2], 0xff);
+            if (!tag || !algorithm || !digest_type) return false;
+            put_u16(out, static_cast<std::uint16_t>(*tag));
+            put_u8(out, static_cast<std::uint8_t>(*algorithm));
+            put_u8(out, static_cast<std::uint8_t>(*digest_type));
+            std::size_t digits = 0;
+            for (std::size_t i = 3; i < count; ++i) {
+                if (tokens[i].quoted) return false;
+                for (char c : tokens[i].text) {
+                    int v = (c >= '0' && c <= '9') ? c - '0'
+                            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                     : -1;
+                    if (v < 0) return false;  // ldns names the problem
+                    if (digits++ % 2 == 0)
+                        out.push_back(static_cast<char>(v << 4));
+                    else
+                        out.back() = static_cast<char>(out.back() | v);
+                }
+            }
+            return digits > 0 && digits % 2 == 0;
+        }
         default:
             return false;
     }

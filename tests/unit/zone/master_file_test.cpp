@@ -282,7 +282,11 @@ TEST(MasterFile, NativeParsersEqualLdns) {
         "a TXT \"\"\n"
         "a TXT unquoted words\n"
         "a TXT \"utf8 \xc3\xa9\"\n"
-        "a TXT \"\\a\\b\"\n";
+        "a TXT \"\\a\\b\"\n"
+        "a DS 60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118\n"
+        "a DS 0 13 2 0000000000000000000000000000000000000000000000000000000000000000\n"
+        "a DS 65535 255 255 ab cdEF 0123\n"
+        "a CDS 1 8 4 ( 0a0B0c0D0e0F )\n";
     MasterFileOptions options = options_for();
     LexedMasterFile lexed = lex_master_text(text, "native.zone", options);
     ASSERT_FALSE(lexed.error);
