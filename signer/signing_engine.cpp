@@ -4,7 +4,6 @@
 
 #include "keymgr/algorithm_binding.hpp"
 #include "keymgr/zone_keys.hpp"
-#include "signer/worker_pool.hpp"
 #include "zone/rrsig.hpp"
 
 namespace zs::signer {
@@ -77,26 +76,6 @@ void RrsetSigner::sign_node(zone::Node& node, SigningStats& stats) {
         std::sort(set.rrsigs.begin(), set.rrsigs.end());
         ++stats.rrsets;
     }
-}
-
-SigningStats sign_zone(zone::Zone& zone, const std::vector<SigningKey>& keys, const SignatureTimes& times,
-                       unsigned threads) {
-    WorkerPool pool(threads);
-    std::vector<std::unique_ptr<RrsetSigner>> signers(pool.size());
-    std::vector<SigningStats> stats(pool.size());
-    std::vector<zone::Node*> nodes;
-    for (auto& n : zone.nodes) nodes.push_back(&n);
-    for (auto& n : zone.nsec3_nodes) nodes.push_back(&n);
-    pool.run(nodes.size(), 64, [&](std::size_t begin, std::size_t end, unsigned worker) {
-        if (!signers[worker]) signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times);
-        for (std::size_t i = begin; i < end; ++i) signers[worker]->sign_node(*nodes[i], stats[worker]);
-    });
-    SigningStats total;
-    for (const auto& s : stats) {
-        total.rrsets += s.rrsets;
-        total.signatures += s.signatures;
-    }
-    return total;
 }
 
 }  // namespace zs::signer

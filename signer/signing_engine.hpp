@@ -58,9 +58,4 @@ private:
     zone::Wire data_;
 };
 
-// Signs every node of the zone on `threads` threads (tests and small zones;
-// the pipeline signs window by window).
-SigningStats sign_zone(zone::Zone& zone, const std::vector<SigningKey>& keys, const SignatureTimes& times,
-                       unsigned threads);
-
 }  // namespace zs::signer

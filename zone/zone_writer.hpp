@@ -1,6 +1,6 @@
 // The signed zone in presentation format: canonical order (RFC 4034 §6.1),
-// one RR per line, each RRset followed by its RRSIGs. Formatting runs in
-// parallel over chunks of names; output is handed to `sink` in order.
+// one RR per line, each RRset followed by its RRSIGs. The signing pipeline
+// formats window by window with these pieces.
 #pragma once
 
 #include <functional>
@@ -12,8 +12,6 @@
 namespace zs::zone {
 
 using TextSink = std::function<void(std::string_view)>;
-
-void write_zone_text(const Zone& zone, const TextSink& sink, unsigned threads);
 
 // Appends the text of one node (SOA first at the apex, then RRsets by type,
 // each followed by its RRSIGs).
