@@ -117,24 +117,6 @@ KeyRecord read_key(const Statement& row, const std::string& path) {
 
 }  // namespace
 
-std::string to_string(KeyRole r) {
-    switch (r) {
-        case KeyRole::Ksk: return "KSK";
-        case KeyRole::Zsk: return "ZSK";
-        case KeyRole::Csk: return "CSK";
-    }
-    return "unknown role " + std::to_string(static_cast<int>(r));
-}
-
-std::optional<KeyRole> parse_role(const std::string& text) {
-    std::string upper;
-    for (char c : text) upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-    if (upper == "KSK") return KeyRole::Ksk;
-    if (upper == "ZSK") return KeyRole::Zsk;
-    if (upper == "CSK") return KeyRole::Csk;
-    return std::nullopt;
-}
-
 KeyDb::KeyDb(const std::string& path) : path_(path) {
     create_private_file(path_);
     sqlite3* raw = nullptr;

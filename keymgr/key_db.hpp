@@ -11,14 +11,15 @@
 
 #include "common/encoding.hpp"
 #include "common/time_format.hpp"
+#include "policy/key_role.hpp"
 
 struct sqlite3;
 
 namespace zs::keymgr {
 
-enum class KeyRole { Ksk, Zsk, Csk };
-std::string to_string(KeyRole r);                  // "KSK", "ZSK", "CSK"
-std::optional<KeyRole> parse_role(const std::string& text);  // case-insensitive
+using policy::KeyRole;
+using policy::parse_role;
+using policy::to_string;
 
 struct KeyRecord {
     std::int64_t id = 0;            // database row id

@@ -371,6 +371,13 @@ void SignerRegistry::mark_new_keys(const std::vector<keymgr::KeyRecord>& keys) {
     }
 }
 
+bool SignerRegistry::requires_backup(const std::string& name) const {
+    const std::string& wanted = name.empty() ? config_.roles.new_keys : name;
+    for (const auto& s : config_.signers)
+        if (s.name == wanted) return s.require_backup;
+    return false;
+}
+
 std::vector<keymgr::KeyRecord> SignerRegistry::ensure_zone_keys(const keymgr::KeyRequest& request) {
     keymgr::KeyDb::Transaction tx(db_);
     std::vector<keymgr::KeyRecord> keys = db_.list(request.zone);

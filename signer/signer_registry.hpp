@@ -24,6 +24,7 @@
 
 #include "hsm/signer.hpp"
 #include "keymgr/key_db.hpp"
+#include "keymgr/key_manager.hpp"
 #include "keymgr/zone_keys.hpp"
 #include "signer/config.hpp"
 #include "signer/signing_engine.hpp"
@@ -61,7 +62,7 @@ struct SignerState {
     std::string problem;   // Unrecognised or Failed: the full error text
 };
 
-class SignerRegistry {
+class SignerRegistry : public keymgr::SignerDirectory {
 public:
     // Opens every configured signer and binds it (see the top of this file).
     // Renames and first contacts are written to the database. A signer that
@@ -81,6 +82,13 @@ public:
     hsm::Signer& signer(const std::string& name);
     hsm::Signer& new_keys_signer() { return signer(config_.roles.new_keys); }
     hsm::Signer& one_time_signer() { return signer(config_.roles.one_time); }
+
+    // keymgr::SignerDirectory, for the key manager.
+    hsm::Signer& signer_named(const std::string& name) override {
+        return name.empty() ? new_keys_signer() : signer(name);
+    }
+    std::string new_keys_signer_name() const override { return config_.roles.new_keys; }
+    bool requires_backup(const std::string& name) const override;
     // The signer that owns the key; throws naming key, signer and token when
     // that signer is not configured, not usable, or another instance.
     hsm::Signer& owner_of(const keymgr::KeyRecord& key);
