@@ -37,6 +37,7 @@ struct KeySpec {
 
 enum class CdsMode { None, DuringRollover, Always };
 std::string to_string(CdsMode m);  // "none", "during-rollover", "always"
+std::optional<CdsMode> parse_cds_mode(const std::string& text);
 
 struct Policy {
     std::string name = "default";
@@ -111,10 +112,14 @@ struct PolicyFinding {
 // Semantic rules (like OpenDNSSEC's kaspcheck): refresh < validity, jitter at
 // most half the validity, inception offset at most 1 h, lifetimes long enough
 // for a rollover, NSEC3 iterations, algorithms not recommended for signing...
+// Findings in file order (by place).
 std::vector<PolicyFinding> check_policy(const Policy& policy);
+bool has_errors(const std::vector<PolicyFinding>& findings);
 
 // The signing parameters a policy implies (flags of `sign` may override
-// them afterwards). Algorithm and CSK come from the first key spec.
+// them afterwards). Algorithm and CSK come from the first key spec. The
+// NSEC3 salt is left empty: with nsec3_salt_length > 0 the caller draws a
+// random salt of that length.
 SigningParams signing_params(const Policy& policy);
 
 }  // namespace zs::policy
