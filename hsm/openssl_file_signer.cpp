@@ -1,4 +1,4 @@
-// Storage layout of the directory:
+// Storage layout of the directory (generated and imported keys alike):
 //   <id>.pem    the private key, PKCS#8 PEM, mode 0600
 //   <id>.label  the operator's label as plain text, mode 0600, only if the
 //               label is not empty (PEM has no place for it)
@@ -285,10 +285,42 @@ void OpenSslFileSigner::generate_key(const KeyId& id, const KeySpec& spec, const
     EVP_PKEY* generated = nullptr;
     if (EVP_PKEY_generate(ctx.get(), &generated) != 1) fail(with_openssl_errors("key generation failed"));
     EvpPkeyPtr key(generated);
+    store_new_key(id, key.get(), label, "generate");
+}
 
+void OpenSslFileSigner::import_key(const KeyId& id, const Bytes& pkcs8_der, const std::string& label) {
+    auto fail = [&](const std::string& what) { throw SignerError(name_, "import", id, what); };
+    if (!is_valid_key_id(id)) fail("invalid key id (allowed: letters, digits, '-', '_', '.'; not leading '.')");
+    if (file_exists(path_of(id))) fail("key id already exists");
+    const unsigned char* cursor = pkcs8_der.data();
+    PKCS8_PRIV_KEY_INFO* info = d2i_PKCS8_PRIV_KEY_INFO(nullptr, &cursor, static_cast<long>(pkcs8_der.size()));
+    if (!info) fail(with_openssl_errors("not a DER PKCS#8 private key"));
+    EvpPkeyPtr key(EVP_PKCS82PKEY(info));
+    PKCS8_PRIV_KEY_INFO_free(info);
+    if (!key) fail(with_openssl_errors("cannot decode the PKCS#8 private key"));
+    if (cursor != pkcs8_der.data() + pkcs8_der.size()) fail("trailing bytes after the PKCS#8 private key");
+    std::optional<KeyType> type = key_type_of(key.get());
+    if (!type) fail("unsupported key type (supported: RSA, EC P-256, EC P-384, Ed25519, Ed448)");
+    if (*type == KeyType::Rsa) {
+        const int bits = EVP_PKEY_get_bits(key.get());
+        if (bits < static_cast<int>(kMinRsaBits) || bits > static_cast<int>(kMaxRsaBits))
+            fail("RSA key size " + std::to_string(bits) + " is outside " + std::to_string(kMinRsaBits) + ".." +
+                 std::to_string(kMaxRsaBits));
+    }
+    // A private key whose parts do not belong together would sign garbage.
+    EvpPkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+    if (!check || EVP_PKEY_pairwise_check(check.get()) != 1)
+        fail(with_openssl_errors("the private key fails its consistency check"));
+    store_new_key(id, key.get(), label, "import");
+}
+
+void OpenSslFileSigner::store_new_key(const KeyId& id, EVP_PKEY* key, const std::string& label,
+                                      const std::string& operation) {
+    auto fail = [&](const std::string& what) { throw SignerError(name_, operation, id, what); };
+    const std::string path = path_of(id);
     // PKCS#8 PEM into a secure-memory BIO (wiped when freed).
     BioPtr pem(BIO_new(BIO_s_secmem()));
-    if (!pem || PEM_write_bio_PrivateKey(pem.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    if (!pem || PEM_write_bio_PrivateKey(pem.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
         fail(with_openssl_errors("cannot encode private key"));
     char* pem_data = nullptr;
     long pem_size = BIO_get_mem_data(pem.get(), &pem_data);
@@ -316,7 +348,7 @@ void OpenSslFileSigner::generate_key(const KeyId& id, const KeySpec& spec, const
         try {
             write_file_atomically(directory_ + "/" + id + kLabelSuffix, label, 0600);
         } catch (const Error& e) {
-            fail(std::string("key created, but its label was not stored: ") + e.what());
+            fail(std::string("key stored, but its label was not: ") + e.what());
         }
     }
 }

@@ -7,6 +7,8 @@
 
 #include "hsm/signer.hpp"
 
+typedef struct evp_pkey_st EVP_PKEY;
+
 namespace zs::hsm {
 
 class OpenSslFileSigner : public Signer {
@@ -16,6 +18,8 @@ public:
     const std::string& name() const override { return name_; }
     std::string type() const override { return "openssl"; }
     void generate_key(const KeyId& id, const KeySpec& spec, const std::string& label) override;
+    // Writes the key as a new PEM file, like a generated one.
+    void import_key(const KeyId& id, const Bytes& pkcs8_der, const std::string& label) override;
     bool has_key(const KeyId& id) override;
     Bytes public_key(const KeyId& id) override;
     std::unique_ptr<SigningContext> open_signing(const KeyId& id, SignScheme scheme) override;
@@ -28,6 +32,8 @@ public:
 
 private:
     std::string path_of(const KeyId& id) const;
+    // Publishes the key file of a new id atomically and exclusively, then its label.
+    void store_new_key(const KeyId& id, EVP_PKEY* key, const std::string& label, const std::string& operation);
     std::string name_;
     std::string directory_;
 };

@@ -18,6 +18,8 @@
 //   sign           hash on the host with OpenSSL, then C_SignInit + C_Sign:
 //                  CKM_RSA_PKCS on the DigestInfo, CKM_ECDSA on the digest
 //                  (the token returns r|s), CKM_EDDSA on the message
+//   import_key     C_CreateObject of the private and the public key object
+//                  from the parts of a PKCS#8 key (pkcs11_key_import.hpp)
 //   has/list/delete C_FindObjects, C_GetAttributeValue, C_DestroyObject
 //   random_bytes   C_GenerateRandom
 #include "hsm/pkcs11_signer.hpp"
@@ -26,6 +28,7 @@
 
 #include "hsm/openssl_util.hpp"
 #include "hsm/pkcs11_key_format.hpp"
+#include "hsm/pkcs11_key_import.hpp"
 #include "hsm/pkcs11_module.hpp"
 #include "hsm/pkcs11_session_pool.hpp"
 
@@ -304,6 +307,78 @@ void Pkcs11Signer::generate_key(const KeyId& id, const KeySpec& spec, const std:
                                                 static_cast<CK_ULONG>(private_template.size()), &public_key,
                                                 &private_key),
                   "C_GenerateKeyPair");
+        });
+    });
+}
+
+void Pkcs11Signer::import_key(const KeyId& id, const Bytes& pkcs8_der, const std::string& label) {
+    with_signer_context(name_, "import", id, [&] {
+        const Bytes object = object_id(id);
+        pkcs11::PrivateKeyParts parts;
+        pkcs11::read_private_key_parts(pkcs8_der, parts);
+        if (parts.type == KeyType::Rsa) {
+            const std::size_t bits = parts.modulus.size() * 8;
+            if (bits < kMinRsaBits || bits > kMaxRsaBits)
+                throw Error("RSA key size " + std::to_string(bits) + " is outside " + std::to_string(kMinRsaBits) +
+                            ".." + std::to_string(kMaxRsaBits));
+        }
+        const CK_KEY_TYPE key_type = parts.type == KeyType::Rsa       ? CKK_RSA
+                                     : parts.type == KeyType::Ed25519 ? CKK_EC_EDWARDS
+                                                                      : CKK_EC;
+        const Bytes ec_params = parts.type == KeyType::Rsa ? Bytes{} : pkcs11::ec_params_for(parts.type);
+        const Bytes ec_point = parts.type == KeyType::Rsa ? Bytes{} : pkcs11::ec_point_attribute(parts.point);
+
+        std::vector<CK_ATTRIBUTE> public_template = {
+            attr(CKA_CLASS, kPublicKeyClass), attr(CKA_KEY_TYPE, key_type), attr(CKA_TOKEN, kTrue),
+            attr(CKA_PRIVATE, kFalse),        attr(CKA_VERIFY, kTrue),      attr(CKA_ID, object),
+            attr(CKA_LABEL, label),
+        };
+        // As for generated keys: never leaves the token, and only signs.
+        std::vector<CK_ATTRIBUTE> private_template = {
+            attr(CKA_CLASS, kPrivateKeyClass), attr(CKA_KEY_TYPE, key_type),     attr(CKA_TOKEN, kTrue),
+            attr(CKA_PRIVATE, kTrue),          attr(CKA_SENSITIVE, kTrue),       attr(CKA_EXTRACTABLE, kFalse),
+            attr(CKA_SIGN, kTrue),             attr(CKA_ID, object),             attr(CKA_LABEL, label),
+        };
+        if (parts.type == KeyType::Rsa) {
+            public_template.push_back(attr(CKA_MODULUS, parts.modulus));
+            public_template.push_back(attr(CKA_PUBLIC_EXPONENT, parts.public_exponent));
+            public_template.push_back(attr(CKA_ENCRYPT, kFalse));
+            public_template.push_back(attr(CKA_WRAP, kFalse));
+            for (const auto& [type, value] :
+                 {std::pair{CKA_MODULUS, &parts.modulus}, {CKA_PUBLIC_EXPONENT, &parts.public_exponent},
+                  {CKA_PRIVATE_EXPONENT, &parts.private_exponent}, {CKA_PRIME_1, &parts.prime1},
+                  {CKA_PRIME_2, &parts.prime2}, {CKA_EXPONENT_1, &parts.exponent1},
+                  {CKA_EXPONENT_2, &parts.exponent2}, {CKA_COEFFICIENT, &parts.coefficient}})
+                private_template.push_back(attr(type, *value));
+            private_template.push_back(attr(CKA_DECRYPT, kFalse));
+            private_template.push_back(attr(CKA_UNWRAP, kFalse));
+        } else {
+            public_template.push_back(attr(CKA_EC_PARAMS, ec_params));
+            public_template.push_back(attr(CKA_EC_POINT, ec_point));
+            private_template.push_back(attr(CKA_EC_PARAMS, ec_params));
+            private_template.push_back(attr(CKA_VALUE, parts.value));
+            private_template.push_back(attr(CKA_DERIVE, kFalse));
+        }
+
+        bool attempted = false;
+        pool_->run([&](Lease& lease) {
+            if (!lease.session().find({attr(CKA_ID, object)}).empty())
+                throw Error(attempted ? "key id already exists on the token (the attempt cut off by a fault may "
+                                        "have created it)"
+                                      : "key id already exists on the token");
+            attempted = true;
+            CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+            check(lease.api().C_CreateObject(lease.handle(), private_template.data(),
+                                             static_cast<CK_ULONG>(private_template.size()), &private_key),
+                  "C_CreateObject (private key)");
+            CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
+            CK_RV rv = lease.api().C_CreateObject(lease.handle(), public_template.data(),
+                                                  static_cast<CK_ULONG>(public_template.size()), &public_key);
+            if (rv != CKR_OK) {
+                // Half a key pair would be found by has_key but have no public key.
+                lease.api().C_DestroyObject(lease.handle(), private_key);
+                check(rv, "C_CreateObject (public key)");
+            }
         });
     });
 }

@@ -95,6 +95,11 @@ public:
     // and most HSMs lack it). Refuses an id that any object on the token
     // already has: tokens accept duplicates.
     void generate_key(const KeyId& id, const KeySpec& spec, const std::string& label) override;
+    // C_CreateObject of the private key (token, private, sensitive, not
+    // extractable, sign only) and of its public key, both under the id. The
+    // token then reports it as never extractable = false: it was not born
+    // there. RSA 1024..4096, P-256, P-384, Ed25519.
+    void import_key(const KeyId& id, const Bytes& pkcs8_der, const std::string& label) override;
     bool has_key(const KeyId& id) override;
     Bytes public_key(const KeyId& id) override;
     // The context borrows a session from the pool for each signature (see

@@ -68,6 +68,13 @@ public:
     // Generates a key pair inside the backend under the given id. The label is
     // descriptive (for operators browsing the token). Throws SignerError.
     virtual void generate_key(const KeyId& id, const KeySpec& spec, const std::string& label) = 0;
+    // Stores an existing key pair made elsewhere (migrating keys from another
+    // signer) under the given id: the private key as DER PKCS#8
+    // PrivateKeyInfo, its public half derived from it. Once stored it is as
+    // protected as a generated key (a token keeps it sensitive and not
+    // extractable), though it was not born there. Refuses an id in use and
+    // key types the backend does not support. The caller wipes the bytes.
+    virtual void import_key(const KeyId& id, const Bytes& pkcs8_der, const std::string& label) = 0;
     virtual bool has_key(const KeyId& id) = 0;
     // DER SubjectPublicKeyInfo of the key's public half.
     virtual Bytes public_key(const KeyId& id) = 0;

@@ -31,4 +31,30 @@ hsm::SignScheme sign_scheme_for(std::uint8_t algorithm) {
     throw Error("DNSSEC algorithm " + std::to_string(algorithm) + " is not supported for signing");
 }
 
+unsigned key_bits_of(std::uint8_t algorithm, const std::string& dnskey_rdata) {
+    constexpr std::uint8_t kRsaSha1Nsec3 = 7;
+    if (algorithm != alg::RSASHA1 && algorithm != kRsaSha1Nsec3 && algorithm != alg::RSASHA256 &&
+        algorithm != alg::RSASHA512)
+        return 0;
+    // RDATA: flags (2), protocol, algorithm, then the key: exponent length in
+    // one octet, or 0 and two octets; exponent; modulus.
+    constexpr std::size_t kKeyStart = 4;
+    const auto* p = reinterpret_cast<const unsigned char*>(dnskey_rdata.data());
+    const std::size_t size = dnskey_rdata.size();
+    if (size <= kKeyStart) return 0;
+    std::size_t pos = kKeyStart;
+    std::size_t exponent_size = p[pos++];
+    if (exponent_size == 0) {
+        if (size < pos + 2) return 0;
+        exponent_size = (std::size_t{p[pos]} << 8) | p[pos + 1];
+        pos += 2;
+    }
+    pos += exponent_size;
+    while (pos < size && p[pos] == 0) ++pos;  // leading zero octets
+    if (pos >= size) return 0;
+    unsigned bits = static_cast<unsigned>(size - pos) * 8;
+    for (unsigned char top = p[pos]; (top & 0x80) == 0; top = static_cast<unsigned char>(top << 1)) --bits;
+    return bits;
+}
+
 }  // namespace zs::keymgr

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "common/error.hpp"
+#include "keymgr/algorithm_binding.hpp"
 #include "keymgr/sqlite_util.hpp"
 
 namespace zs::keymgr {
@@ -18,7 +19,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Never edit
 // an entry once released: add a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // Version 1. Times are unix seconds, NULL when not (yet) reached.
     R"sql(
 CREATE TABLE keys (
@@ -71,6 +72,48 @@ CREATE TABLE signer_backups (
 );
 CREATE INDEX signer_backups_by_signer ON signer_backups (signer);
 )sql",
+    // Version 3: key states for the key manager (key_state.hpp), zones with
+    // their last run, the user of each audit entry. Keys of version 2 were
+    // made by `sign` without a policy and have signed since their creation:
+    // they are in service, every record of their role omnipresent. (bits is
+    // filled in from the DNSKEY after this script: fill_key_bits.)
+    R"sql(
+ALTER TABLE keys ADD COLUMN bits INTEGER NOT NULL DEFAULT 0 CHECK (bits >= 0);
+ALTER TABLE keys ADD COLUMN goal TEXT NOT NULL DEFAULT 'omnipresent' CHECK (goal IN ('omnipresent', 'hidden'));
+ALTER TABLE keys ADD COLUMN ds_state TEXT NOT NULL DEFAULT 'hidden'
+    CHECK (ds_state IN ('hidden', 'rumoured', 'omnipresent', 'unretentive'));
+ALTER TABLE keys ADD COLUMN dnskey_state TEXT NOT NULL DEFAULT 'hidden'
+    CHECK (dnskey_state IN ('hidden', 'rumoured', 'omnipresent', 'unretentive'));
+ALTER TABLE keys ADD COLUMN krrsig_state TEXT NOT NULL DEFAULT 'hidden'
+    CHECK (krrsig_state IN ('hidden', 'rumoured', 'omnipresent', 'unretentive'));
+ALTER TABLE keys ADD COLUMN zrrsig_state TEXT NOT NULL DEFAULT 'hidden'
+    CHECK (zrrsig_state IN ('hidden', 'rumoured', 'omnipresent', 'unretentive'));
+ALTER TABLE keys ADD COLUMN ds_changed INTEGER;
+ALTER TABLE keys ADD COLUMN dnskey_changed INTEGER;
+ALTER TABLE keys ADD COLUMN krrsig_changed INTEGER;
+ALTER TABLE keys ADD COLUMN zrrsig_changed INTEGER;
+ALTER TABLE keys ADD COLUMN active_since INTEGER;
+ALTER TABLE keys ADD COLUMN retire_requested INTEGER;
+ALTER TABLE keys ADD COLUMN ds_seen INTEGER;
+ALTER TABLE keys ADD COLUMN ds_gone INTEGER;
+UPDATE keys SET
+    ds_state     = CASE WHEN role IN ('KSK', 'CSK') THEN 'omnipresent' ELSE 'hidden' END,
+    dnskey_state = 'omnipresent',
+    krrsig_state = CASE WHEN role IN ('KSK', 'CSK') THEN 'omnipresent' ELSE 'hidden' END,
+    zrrsig_state = CASE WHEN role IN ('ZSK', 'CSK') THEN 'omnipresent' ELSE 'hidden' END,
+    ds_changed = created, dnskey_changed = created, krrsig_changed = created, zrrsig_changed = created,
+    active_since = created,
+    published = COALESCE(published, created),
+    active = COALESCE(active, created)
+WHERE deleted IS NULL;
+CREATE TABLE zones (
+    name     TEXT    PRIMARY KEY,
+    last_run INTEGER,
+    policy   TEXT    NOT NULL DEFAULT ''
+);
+INSERT INTO zones (name) SELECT DISTINCT zone FROM keys;
+ALTER TABLE audit_log ADD COLUMN user TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(kMigrations.size() == KeyDb::kCurrentSchemaVersion, "one migration per schema version");
 
@@ -89,7 +132,7 @@ void create_private_file(const std::string& path) {
 
 constexpr const char* kKeyColumns =
     "id, zone, role, algorithm, key_tag, flags, signer, native_id, dnskey_rdata, created, "
-    "published, active, retired, removed, deleted, backup_pending";
+    "published, active, retired, removed, deleted, backup_pending, bits";
 
 KeyRecord read_key(const Statement& row, const std::string& path) {
     KeyRecord key;
@@ -112,7 +155,66 @@ KeyRecord read_key(const Statement& row, const std::string& path) {
     key.removed = row.column_optional_int64(13);
     key.deleted = row.column_optional_int64(14);
     key.backup_pending = row.column_int64(15) != 0;
+    key.bits = static_cast<unsigned>(row.column_int64(16));
     return key;
+}
+
+// Record states and goals as the database spells them (fixed here, not by
+// the display names of key_state.hpp: a rename there must not change files).
+const char* state_column_text(RecordState s) {
+    switch (s) {
+        case RecordState::Hidden: return "hidden";
+        case RecordState::Rumoured: return "rumoured";
+        case RecordState::Omnipresent: return "omnipresent";
+        case RecordState::Unretentive: return "unretentive";
+    }
+    return "hidden";
+}
+
+RecordState state_from_column(const std::string& text, const std::string& path, std::int64_t id) {
+    if (text == "hidden") return RecordState::Hidden;
+    if (text == "rumoured") return RecordState::Rumoured;
+    if (text == "omnipresent") return RecordState::Omnipresent;
+    if (text == "unretentive") return RecordState::Unretentive;
+    throw Error("key database " + path + ": key " + std::to_string(id) + " has unknown record state '" + text + "'");
+}
+
+// Column prefixes of the four records, in the order of enum Record.
+constexpr std::array<const char*, kRecordCount> kRecordColumns = {"ds", "dnskey", "krrsig", "zrrsig"};
+
+constexpr const char* kStateColumns =
+    "id, role, algorithm, bits, key_tag, signer, created, goal, "
+    "ds_state, dnskey_state, krrsig_state, zrrsig_state, "
+    "ds_changed, dnskey_changed, krrsig_changed, zrrsig_changed, "
+    "active_since, retire_requested, ds_seen, ds_gone, backup_pending";
+
+KeyState read_state(const Statement& row, const std::string& path) {
+    KeyState k;
+    k.id = row.column_int64(0);
+    const std::string role = row.column_text(1);
+    auto parsed = parse_role(role);
+    if (!parsed) throw Error("key database " + path + ": key " + std::to_string(k.id) + " has unknown role '" + role + "'");
+    k.role = *parsed;
+    k.algorithm = static_cast<std::uint8_t>(row.column_int64(2));
+    k.bits = static_cast<unsigned>(row.column_int64(3));
+    k.key_tag = static_cast<std::uint16_t>(row.column_int64(4));
+    k.signer = row.column_text(5);
+    k.created = row.column_int64(6);
+    const std::string goal = row.column_text(7);
+    if (goal == "omnipresent") k.goal = KeyGoal::Omnipresent;
+    else if (goal == "hidden") k.goal = KeyGoal::Hidden;
+    else throw Error("key database " + path + ": key " + std::to_string(k.id) + " has unknown goal '" + goal + "'");
+    for (std::size_t r = 0; r < kRecordCount; ++r) {
+        k.state[r] = state_from_column(row.column_text(8 + static_cast<int>(r)), path, k.id);
+        // A key added without a state has been in it since its creation.
+        k.changed[r] = row.column_optional_int64(12 + static_cast<int>(r)).value_or(k.created);
+    }
+    k.active_since = row.column_optional_int64(16);
+    k.retire_requested = row.column_optional_int64(17);
+    k.ds_seen = row.column_optional_int64(18);
+    k.ds_gone = row.column_optional_int64(19);
+    k.backup_pending = row.column_int64(20) != 0;
+    return k;
 }
 
 }  // namespace
@@ -169,8 +271,25 @@ void KeyDb::migrate() {
         Statement record(db_, path_, "INSERT INTO schema_version (version, applied) VALUES (?1, ?2)",
                          "record schema version");
         record.bind(1, std::int64_t{next}).bind(2, now_unix()).run();
+        if (next == 3) fill_key_bits();
     }
     transaction.commit();
+}
+
+// RSA key sizes of keys recorded before version 3, from their DNSKEYs.
+void KeyDb::fill_key_bits() {
+    std::vector<std::pair<std::int64_t, unsigned>> sizes;
+    {
+        Statement query(db_, path_, "SELECT id, algorithm, dnskey_rdata FROM keys", "read key sizes");
+        while (query.step()) {
+            unsigned bits = key_bits_of(static_cast<std::uint8_t>(query.column_int64(1)), query.column_blob(2));
+            if (bits) sizes.emplace_back(query.column_int64(0), bits);
+        }
+    }
+    for (const auto& [id, bits] : sizes) {
+        Statement update(db_, path_, "UPDATE keys SET bits = ?2 WHERE id = ?1", "record key size");
+        update.bind(1, id).bind(2, std::int64_t{bits}).run();
+    }
 }
 
 std::vector<KeyRecord> KeyDb::list(const std::string& zone) const {
@@ -184,11 +303,20 @@ std::vector<KeyRecord> KeyDb::list(const std::string& zone) const {
     return keys;
 }
 
+std::optional<KeyRecord> KeyDb::find_key(std::int64_t id) const {
+    Statement query(db_, path_, std::string("SELECT ") + kKeyColumns + " FROM keys WHERE id = ?1",
+                    "look up key " + std::to_string(id));
+    query.bind(1, id);
+    if (!query.step()) return std::nullopt;
+    return read_key(query, path_);
+}
+
 std::int64_t KeyDb::add(const KeyRecord& key) {
     Statement insert(db_, path_,
                      "INSERT INTO keys (zone, role, algorithm, key_tag, flags, signer, native_id, dnskey_rdata, "
-                     "created, published, active, retired, removed, deleted, backup_pending) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                     "created, published, active, retired, removed, deleted, backup_pending, bits, "
+                     "ds_changed, dnskey_changed, krrsig_changed, zrrsig_changed) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?9, ?9, ?9, ?9)",
                      "add key " + key.signer + "/" + key.native_id + " of " + key.zone);
     insert.bind(1, key.zone)
         .bind(2, to_string(key.role))
@@ -204,9 +332,14 @@ std::int64_t KeyDb::add(const KeyRecord& key) {
         .bind(12, key.retired)
         .bind(13, key.removed)
         .bind(14, key.deleted)
-        .bind(15, std::int64_t{key.backup_pending ? 1 : 0});
+        .bind(15, std::int64_t{key.backup_pending ? 1 : 0})
+        .bind(16, std::int64_t{key_bits_of(key.algorithm, key.dnskey_rdata)});
     insert.run();
-    return sqlite3_last_insert_rowid(db_);
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    Statement zone(db_, path_, "INSERT INTO zones (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+                   "record zone " + key.zone);
+    zone.bind(1, key.zone).run();
+    return id;
 }
 
 void KeyDb::mark_deleted(std::int64_t id, UnixTime when) {
@@ -226,17 +359,24 @@ bool KeyDb::key_tag_in_use(const std::string& zone, std::uint16_t tag) const {
 }
 
 std::int64_t KeyDb::append_audit(UnixTime time, const std::string& zone, std::optional<std::int64_t> key_id,
-                                 const std::string& event, const std::string& detail) {
+                                 const std::string& event, const std::string& detail, const std::string& user) {
     Statement insert(db_, path_,
-                     "INSERT INTO audit_log (time, zone, key_id, event, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                     "INSERT INTO audit_log (time, zone, key_id, event, detail, user) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                      "append to audit log");
-    insert.bind(1, std::int64_t{time}).bind(2, zone).bind(3, key_id).bind(4, event).bind(5, detail).run();
+    insert.bind(1, std::int64_t{time})
+        .bind(2, zone)
+        .bind(3, key_id)
+        .bind(4, event)
+        .bind(5, detail)
+        .bind(6, user.empty() ? audit_user_ : user)
+        .run();
     return sqlite3_last_insert_rowid(db_);
 }
 
 std::vector<AuditEntry> KeyDb::audit_log(const std::string& zone) const {
     Statement query(db_, path_,
-                    "SELECT id, time, zone, key_id, event, detail FROM audit_log WHERE (?1 = '' OR zone = ?1) ORDER BY id",
+                    "SELECT id, time, zone, key_id, event, detail, user FROM audit_log WHERE (?1 = '' OR zone = ?1) "
+                    "ORDER BY id",
                     "read audit log");
     query.bind(1, zone);
     std::vector<AuditEntry> entries;
@@ -248,9 +388,140 @@ std::vector<AuditEntry> KeyDb::audit_log(const std::string& zone) const {
         entry.key_id = query.column_optional_int64(3);
         entry.event = query.column_text(4);
         entry.detail = query.column_text(5);
+        entry.user = query.column_text(6);
         entries.push_back(std::move(entry));
     }
     return entries;
+}
+
+std::vector<KeyState> KeyDb::load_states(const std::string& zone) const {
+    Statement query(db_, path_,
+                    std::string("SELECT ") + kStateColumns +
+                        " FROM keys WHERE deleted IS NULL AND zone = ?1 ORDER BY zone, id",
+                    "load key states of " + zone);
+    query.bind(1, zone);
+    std::vector<KeyState> states;
+    while (query.step()) states.push_back(read_state(query, path_));
+    return states;
+}
+
+std::optional<KeyState> KeyDb::load_state(std::int64_t key_id) const {
+    Statement query(db_, path_, std::string("SELECT ") + kStateColumns + " FROM keys WHERE id = ?1",
+                    "load state of key " + std::to_string(key_id));
+    query.bind(1, key_id);
+    if (!query.step()) return std::nullopt;
+    return read_state(query, path_);
+}
+
+void KeyDb::save_state(const KeyState& k) {
+    const std::string what = "save state of key " + std::to_string(k.id);
+    std::string sql = "UPDATE keys SET goal = ?2";
+    for (std::size_t r = 0; r < kRecordCount; ++r) {
+        sql += std::string(", ") + kRecordColumns[r] + "_state = ?" + std::to_string(3 + r);
+        sql += std::string(", ") + kRecordColumns[r] + "_changed = ?" + std::to_string(7 + r);
+    }
+    // Milestones: the first publication of the DNSKEY, the start of signing,
+    // the retirement (goal hidden) and the removal of the DNSKEY; each kept
+    // once set.
+    // Facts are kept once recorded: a `key ds-seen` or `key rollover` that
+    // ran while this state was planned is not undone.
+    sql +=
+        ", active_since = ?11, retire_requested = COALESCE(retire_requested, ?12)"
+        ", ds_seen = COALESCE(ds_seen, ?13), ds_gone = COALESCE(ds_gone, ?14)"
+        ", published = COALESCE(published, ?15), active = COALESCE(active, ?11)"
+        ", retired = COALESCE(retired, ?16), removed = COALESCE(removed, ?17) WHERE id = ?1";
+    Statement update(db_, path_, sql, what);
+    update.bind(1, k.id).bind(2, std::string(k.goal == KeyGoal::Omnipresent ? "omnipresent" : "hidden"));
+    for (std::size_t r = 0; r < kRecordCount; ++r) {
+        update.bind(3 + static_cast<int>(r), std::string(state_column_text(k.state[r])));
+        update.bind(7 + static_cast<int>(r), std::int64_t{k.changed[r]});
+    }
+    const RecordState dnskey = k[Record::Dnskey];
+    const UnixTime dnskey_changed = k.changed_at(Record::Dnskey);
+    std::optional<std::int64_t> published, retired, removed;
+    if (dnskey != RecordState::Hidden) published = dnskey_changed;
+    if (k.goal == KeyGoal::Hidden) {
+        // The retirement began at the first record leaving omnipresent
+        // towards hidden; the retire request is the best time we have.
+        retired = k.retire_requested.value_or(dnskey_changed);
+        if (dnskey == RecordState::Hidden) removed = dnskey_changed;
+    }
+    update.bind(11, k.active_since)
+        .bind(12, k.retire_requested)
+        .bind(13, k.ds_seen)
+        .bind(14, k.ds_gone)
+        .bind(15, published)
+        .bind(16, retired)
+        .bind(17, removed)
+        .run();
+    if (sqlite3_changes(db_) == 0) throw Error("key database " + path_ + ": " + what + ": no such key");
+}
+
+void KeyDb::update_time_column(std::int64_t key_id, const char* column, UnixTime when, const std::string& what) {
+    Statement update(db_, path_,
+                     std::string("UPDATE keys SET ") + column + " = COALESCE(" + column + ", ?2) WHERE id = ?1", what);
+    update.bind(1, key_id).bind(2, std::int64_t{when}).run();
+    if (sqlite3_changes(db_) == 0) throw Error("key database " + path_ + ": " + what + ": no such key");
+}
+
+void KeyDb::set_ds_seen(std::int64_t key_id, UnixTime when) {
+    update_time_column(key_id, "ds_seen", when, "record DS of key " + std::to_string(key_id) + " seen");
+}
+
+void KeyDb::set_ds_gone(std::int64_t key_id, UnixTime when) {
+    update_time_column(key_id, "ds_gone", when, "record DS of key " + std::to_string(key_id) + " gone");
+}
+
+void KeyDb::request_retire(std::int64_t key_id, UnixTime when) {
+    update_time_column(key_id, "retire_requested", when, "request retirement of key " + std::to_string(key_id));
+}
+
+namespace {
+
+ZoneRecord read_zone(const Statement& row) {
+    ZoneRecord z;
+    z.name = row.column_text(0);
+    z.last_run = row.column_optional_int64(1);
+    z.policy = row.column_text(2);
+    return z;
+}
+
+}  // namespace
+
+std::optional<ZoneRecord> KeyDb::find_zone(const std::string& zone) const {
+    Statement query(db_, path_, "SELECT name, last_run, policy FROM zones WHERE name = ?1", "look up zone " + zone);
+    query.bind(1, zone);
+    if (!query.step()) return std::nullopt;
+    return read_zone(query);
+}
+
+std::vector<ZoneRecord> KeyDb::zones() const {
+    Statement query(db_, path_, "SELECT name, last_run, policy FROM zones ORDER BY name", "list zones");
+    std::vector<ZoneRecord> zones;
+    while (query.step()) zones.push_back(read_zone(query));
+    return zones;
+}
+
+std::optional<UnixTime> KeyDb::last_run(const std::string& zone) const {
+    auto z = find_zone(zone);
+    return z ? z->last_run : std::nullopt;
+}
+
+void KeyDb::set_last_run(const std::string& zone, UnixTime when) {
+    Statement upsert(db_, path_,
+                     "INSERT INTO zones (name, last_run) VALUES (?1, ?2) "
+                     "ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run",
+                     "record last run of zone " + zone);
+    upsert.bind(1, zone).bind(2, std::int64_t{when}).run();
+}
+
+void KeyDb::set_zone_policy(const std::string& zone, const std::string& policy) {
+    if (policy.empty()) return;
+    Statement upsert(db_, path_,
+                     "INSERT INTO zones (name, policy) VALUES (?1, ?2) "
+                     "ON CONFLICT (name) DO UPDATE SET policy = excluded.policy",
+                     "record policy of zone " + zone);
+    upsert.bind(1, zone).bind(2, policy).run();
 }
 
 namespace {

@@ -1,7 +1,9 @@
 // The key database: SQLite in the state directory. It records facts and
 // times about each key (which zone, role, algorithm, which signer owns it and
-// its native id there, the DNSKEY RDATA); states are derived from the times.
-// Schema is versioned; migrations run on open.
+// its native id there, the DNSKEY RDATA), each key's state for the key
+// manager (key_state.hpp: goal, the four record states and when each last
+// changed, parent facts), each zone's last key manager run, and an audit log.
+// Schema is versioned; migrations run on open. Foreign keys are enforced.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,7 @@
 
 #include "common/encoding.hpp"
 #include "common/time_format.hpp"
+#include "keymgr/key_state.hpp"
 #include "policy/key_role.hpp"
 
 struct sqlite3;
@@ -31,8 +34,13 @@ struct KeyRecord {
     std::string signer;             // name of the signer that owns the key
     std::string native_id;          // the signer's id for it
     std::string dnskey_rdata;       // wire form
+    // RSA modulus size; 0 for other algorithms. add() derives it from the
+    // DNSKEY (the value given here is ignored).
+    unsigned bits = 0;
     UnixTime created = 0;
-    // Timing of the key's life; later rollover work fills these in.
+    // Milestones of the key's life, kept by save_state() from the record
+    // states (first publication, start of signing, retirement, removal of the
+    // DNSKEY); deleted: the tombstone, set before the signer destroys the key.
     std::optional<UnixTime> published, active, retired, removed, deleted;
     // Generated in a signer with require_backup and not yet covered by a
     // recorded backup of that signer: must not sign (a signature made with a
@@ -68,6 +76,16 @@ struct AuditEntry {
     std::optional<std::int64_t> key_id;  // KeyRecord::id, if about one key
     std::string event;                   // short word: "generate", "publish", ...
     std::string detail;                  // free text for operators
+    std::string user;                    // login name of who ran the command; empty if unknown
+};
+
+// What the database remembers about a zone between key manager runs.
+struct ZoneRecord {
+    std::string name;
+    // The `now` of the zone's last key manager run: a later run with an
+    // earlier `now` means the clock went backwards, and is refused.
+    std::optional<UnixTime> last_run;
+    std::string policy;  // name of the policy of the last run that had one; empty if none
 };
 
 class KeyDb {
@@ -80,6 +98,8 @@ public:
 
     // Keys not marked deleted; all zones if zone is empty.
     std::vector<KeyRecord> list(const std::string& zone = {}) const;
+    // One key by row id, deleted or not.
+    std::optional<KeyRecord> find_key(std::int64_t id) const;
     // Inserts and returns the row id.
     std::int64_t add(const KeyRecord& key);
     void mark_deleted(std::int64_t id, UnixTime when);
@@ -88,11 +108,40 @@ public:
     bool key_tag_in_use(const std::string& zone, std::uint16_t tag) const;
 
     // The audit log: appended to, never rewritten. key_id must name a row in
-    // keys when set.
+    // keys when set. An empty user stands for the audit user (below).
     std::int64_t append_audit(UnixTime time, const std::string& zone, std::optional<std::int64_t> key_id,
-                              const std::string& event, const std::string& detail);
+                              const std::string& event, const std::string& detail, const std::string& user = {});
+    // Who the entries of this process are by, when append_audit is not told:
+    // the command line sets it to the login name once.
+    void set_audit_user(std::string user) { audit_user_ = std::move(user); }
+    const std::string& audit_user() const { return audit_user_; }
     // Oldest first; all zones if zone is empty.
     std::vector<AuditEntry> audit_log(const std::string& zone = {}) const;
+
+    // Key states, for the key manager. load_states: the zone's keys not
+    // deleted, in the order of list(zone). save_state writes goal, record
+    // states, change times and active_since of the row state.id, adds
+    // retire_requested, ds_seen and ds_gone if not yet recorded (facts are
+    // never undone), and derives the milestones of KeyRecord; not
+    // backup_pending (backups release keys, see record_backup). Keys added
+    // without a state have goal Omnipresent, every record Hidden, changed =
+    // created.
+    std::vector<KeyState> load_states(const std::string& zone) const;
+    std::optional<KeyState> load_state(std::int64_t key_id) const;
+    void save_state(const KeyState& state);
+    // Parent facts and rollover requests; each keeps an earlier time if one
+    // is recorded. Throw if the key does not exist.
+    void set_ds_seen(std::int64_t key_id, UnixTime when);
+    void set_ds_gone(std::int64_t key_id, UnixTime when);
+    void request_retire(std::int64_t key_id, UnixTime when);
+
+    // Zones and their last key manager run.
+    std::optional<ZoneRecord> find_zone(const std::string& zone) const;
+    std::vector<ZoneRecord> zones() const;
+    std::optional<UnixTime> last_run(const std::string& zone) const;
+    void set_last_run(const std::string& zone, UnixTime when);
+    // Empty policy: leaves the recorded one.
+    void set_zone_policy(const std::string& zone, const std::string& policy);
 
     // Signer instances, by name.
     std::vector<SignerRecord> signers() const;
@@ -111,7 +160,7 @@ public:
 
     // The schema version of the open file (after migrations).
     int schema_version() const;
-    static constexpr int kCurrentSchemaVersion = 2;
+    static constexpr int kCurrentSchemaVersion = 3;
 
     // RAII transaction: commits on commit(), rolls back if destroyed without.
     class Transaction {
@@ -131,8 +180,11 @@ public:
 private:
     void exec(const std::string& sql);
     void migrate();
+    void fill_key_bits();
+    void update_time_column(std::int64_t key_id, const char* column, UnixTime when, const std::string& what);
     std::string path_;
     sqlite3* db_ = nullptr;
+    std::string audit_user_;
 };
 
 }  // namespace zs::keymgr

@@ -61,9 +61,10 @@ struct KeyState {
 };
 
 // What the zone publishes for a set of key states (derived, never stored):
-// DNSKEY in the RRset unless Hidden; signs the DNSKEY RRset / the zone while
-// the RRSIG record is Rumoured or Omnipresent; DS wanted at the parent while
-// the DS record is Rumoured or Omnipresent (CDS/CDNSKEY follow the policy).
+// a record is in the zone (or wanted at the parent) while Rumoured or
+// Omnipresent; Unretentive means withdrawn, only lingering in caches (its
+// removal timing counts from then). DNSKEY in the RRset; signs the DNSKEY
+// RRset / the zone; DS wanted at the parent (CDS/CDNSKEY follow the policy).
 bool publishes_dnskey(const KeyState& k);
 bool signs_dnskey_rrset(const KeyState& k);
 bool signs_zone_data(const KeyState& k);

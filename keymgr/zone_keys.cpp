@@ -10,7 +10,7 @@ namespace zs::keymgr {
 bool signs_dnskey(const KeyRecord& k) { return k.role == KeyRole::Ksk || k.role == KeyRole::Csk; }
 bool signs_zone(const KeyRecord& k) { return k.role == KeyRole::Zsk || k.role == KeyRole::Csk; }
 
-static hsm::KeyId new_key_id(hsm::Signer& signer) {
+hsm::KeyId new_key_id(hsm::Signer& signer) {
     for (int attempt = 0; attempt < 16; ++attempt) {
         Bytes random = signer.random_bytes(16);
         hsm::KeyId id = to_hex(random);
@@ -22,6 +22,10 @@ static hsm::KeyId new_key_id(hsm::Signer& signer) {
 KeyRecord generate_zone_key(KeyDb& db, hsm::Signer& signer, const std::string& zone, KeyRole role,
                             std::uint8_t algorithm, unsigned rsa_bits, UnixTime now) {
     const std::uint16_t flags = role == KeyRole::Zsk ? zone::dnskey_flags::ZSK : zone::dnskey_flags::KSK;
+    if (rsa_bits == 0) {
+        const zone::AlgorithmInfo* info = zone::find_algorithm(algorithm);
+        rsa_bits = info && info->default_bits ? info->default_bits : 2048;
+    }
     const hsm::KeySpec spec = key_spec_for(algorithm, rsa_bits);
     for (int attempt = 0; attempt < 8; ++attempt) {
         hsm::KeyId id = new_key_id(signer);
@@ -47,15 +51,36 @@ KeyRecord generate_zone_key(KeyDb& db, hsm::Signer& signer, const std::string& z
         k.native_id = id;
         k.dnskey_rdata = dnskey;
         k.created = now;
-        k.published = now;
-        k.active = now;
         k.id = db.add(k);
+        k.bits = key_bits_of(algorithm, dnskey);
         db.append_audit(now, zone, k.id, "generate",
                         to_string(role) + " algorithm " + std::to_string(algorithm) + " tag " + std::to_string(tag) +
                             " in signer " + signer.name() + " id " + id);
         return k;
     }
     throw Error("zone " + zone + ": could not generate a key with an unused key tag");
+}
+
+KeyState in_service_state(const KeyRecord& key, UnixTime since) {
+    KeyState s;
+    s.id = key.id;
+    s.role = key.role;
+    s.algorithm = key.algorithm;
+    s.bits = key.bits;
+    s.key_tag = key.key_tag;
+    s.signer = key.signer;
+    s.created = key.created;
+    s.goal = KeyGoal::Omnipresent;
+    s[Record::Dnskey] = RecordState::Omnipresent;
+    if (policy::role_signs_dnskey(key.role)) {
+        s[Record::Ds] = RecordState::Omnipresent;
+        s[Record::KrrSig] = RecordState::Omnipresent;
+    }
+    if (policy::role_signs_zone(key.role)) s[Record::ZrrSig] = RecordState::Omnipresent;
+    s.changed.fill(since);
+    s.active_since = since;
+    s.backup_pending = key.backup_pending;
+    return s;
 }
 
 std::vector<KeyRecord> ensure_zone_keys(KeyDb& db, hsm::Signer& signer, const KeyRequest& request) {
@@ -70,7 +95,9 @@ std::vector<KeyRecord> ensure_zone_keys(KeyDb& db, hsm::Signer& signer, const Ke
         keys.push_back(generate_zone_key(db, signer, request.zone, KeyRole::Zsk, request.algorithm, request.rsa_bits,
                                          request.now));
     }
-    return keys;
+    // Without a policy the keys sign from the start: they are in service.
+    for (const auto& k : keys) db.save_state(in_service_state(k, request.now));
+    return db.list(request.zone);
 }
 
 void check_public_key(hsm::Signer& signer, const KeyRecord& key) {

@@ -78,7 +78,7 @@ TEST_F(KeyDbTest, CreatesFileWithMode0600InWalModeWithTheCurrentSchemaVersion) {
     EXPECT_EQ(mode_of(path_), 0600u);
     EXPECT_EQ(mode_of(path_ + "-wal"), 0600u);
     EXPECT_EQ(query_text(path_, "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(path_, "SELECT group_concat(version) FROM schema_version"), "1,2");
+    EXPECT_EQ(query_text(path_, "SELECT group_concat(version) FROM schema_version"), "1,2,3");
     EXPECT_EQ(query_text(path_, "SELECT count(*) FROM sqlite_master WHERE name IN ('keys', 'signers', 'audit_log')"),
               "3");
 }

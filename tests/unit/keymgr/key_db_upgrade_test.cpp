@@ -84,7 +84,7 @@ protected:
 
 TEST_F(KeyDbUpgradeTest, Version1FileUpgradesWithItsKeysIntact) {
     KeyDb db(path_);
-    EXPECT_EQ(db.schema_version(), 2);
+    EXPECT_EQ(db.schema_version(), KeyDb::kCurrentSchemaVersion);
     const auto keys = db.list();
     ASSERT_EQ(keys.size(), 1u);
     EXPECT_EQ(keys[0].key_tag, 4242);
@@ -100,7 +100,7 @@ TEST_F(KeyDbUpgradeTest, Version1FileUpgradesWithItsKeysIntact) {
 TEST_F(KeyDbUpgradeTest, UpgradeHappensOnce) {
     { KeyDb db(path_); }
     KeyDb db(path_);
-    EXPECT_EQ(db.schema_version(), 2);
+    EXPECT_EQ(db.schema_version(), KeyDb::kCurrentSchemaVersion);
     EXPECT_EQ(db.list().size(), 1u);
 }
 
