@@ -25,5 +25,11 @@ int run_sign_command(int argc, char** argv);
 int run_verify_command(int argc, char** argv);
 int run_key_command(int argc, char** argv);
 int run_hsm_command(int argc, char** argv);
+int run_policy_command(int argc, char** argv);
+int run_simulate_command(int argc, char** argv);
+int run_plan_command(int argc, char** argv);
+int run_run_command(int argc, char** argv);     // cli_run.cpp
+int run_status_command(int argc, char** argv);  // cli_status.cpp
+int run_zone_command(int argc, char** argv);    // cli_zone.cpp
 
 }  // namespace zs::signer

@@ -13,12 +13,13 @@
 
 #include "common/error.hpp"
 #include "hsm/pkcs11_token.hpp"
+#include "policy/policy_yaml.hpp"
 
 namespace zs::signer {
 
 namespace {
 
-const std::set<std::string> kTopLevelKeys = {"signers", "roles"};
+const std::set<std::string> kTopLevelKeys = {"signers", "roles", "policies", "policy_files", "state_dir", "zones"};
 const std::set<std::string> kCommonSignerKeys = {"name", "type", "require_backup"};
 const std::set<std::string> kOpenSslKeys = {"directory"};
 const std::set<std::string> kPkcs11Keys = {"module",   "token_label", "slot",        "uri",
@@ -211,16 +212,20 @@ public:
                 fail(key_node, "unknown key '" + key + "' (known keys: " + joined(kTopLevelKeys) + ")");
             values[key] = value;
         }
-        if (!values.count("signers")) fail(root, "the configuration needs a 'signers:' list");
-        const YAML::Node& list = values["signers"];
-        if (!list.IsSequence() || list.size() == 0)
-            fail(list, "'signers' must be a list of at least one signer, not " + kind_of(list));
-
         Config config;
         config.path = file_;
+        // `state_dir:` first: the default key directory lies in it.
+        if (values.count("state_dir")) config.state_dir = path(text(values["state_dir"], "state_dir"));
+        const std::string keys_root = config.state_dir.empty() ? state_dir : config.state_dir;
+        if (values.count("zones")) config.zones = parse_zone_entries(values["zones"], file_, base_dir_);
+        const YAML::Node list = values.count("signers") ? values["signers"] : YAML::Node();
+        if (!values.count("signers")) config.signers = default_config(keys_root).signers;
+        else if (!list.IsSequence() || list.size() == 0)
+            fail(list, "'signers' must be a list of at least one signer, not " + kind_of(list));
+
         std::map<std::string, ConfigPlace> first_place;
         for (const auto& item : list) {
-            SignerEntry entry = signer(item, state_dir);
+            SignerEntry entry = signer(item, keys_root);
             if (auto known = first_place.find(entry.name); known != first_place.end())
                 fail(item["name"], "duplicate signer name '" + entry.name + "' (first at line " +
                                        std::to_string(known->second.line) + ")");
@@ -247,7 +252,44 @@ public:
                 if (role == "random_fallback") config.roles.random_fallback = target;
             }
         }
+        read_policies(values, config);
         return config;
+    }
+
+    // `policies:` (inline maps) and `policy_files:` (paths); names unique.
+    void read_policies(std::map<std::string, YAML::Node>& values, Config& config) const {
+        std::map<std::string, std::string> first_place;  // name -> where it was defined
+        auto add = [&](policy::Policy p, const YAML::Node& at) {
+            if (auto known = first_place.find(p.name); known != first_place.end())
+                fail(at, "duplicate policy name '" + p.name + "' (first at " + known->second + ")");
+            first_place[p.name] = p.place_of("name").text();
+            config.policies.push_back(std::move(p));
+        };
+        if (values.count("policies")) {
+            const YAML::Node& list = values["policies"];
+            if (!list.IsSequence()) fail(list, "'policies' must be a list of policies, not " + kind_of(list));
+            for (const auto& item : list) {
+                policy::Policy p = policy::policy_from_yaml(item, file_);
+                add(std::move(p), item["name"]);
+            }
+        }
+        if (values.count("policy_files")) {
+            const YAML::Node& list = values["policy_files"];
+            if (!list.IsSequence())
+                fail(list, "'policy_files' must be a list of policy file paths, not " + kind_of(list));
+            for (const auto& item : list) {
+                const std::string file = path(text(item, "policy_files"));
+                policy::Policy p;
+                try {
+                    p = policy::load_policy_file(file);
+                } catch (const InputError&) {
+                    throw;  // names its own file, line and column
+                } catch (const Error& e) {
+                    fail(item, e.what());
+                }
+                add(std::move(p), item);
+            }
+        }
     }
 
 private:
@@ -272,6 +314,12 @@ bool file_exists(const std::string& path) {
 const SignerEntry* Config::find(const std::string& name) const {
     for (const auto& s : signers)
         if (s.name == name) return &s;
+    return nullptr;
+}
+
+const policy::Policy* Config::find_policy(const std::string& name) const {
+    for (const auto& p : policies)
+        if (p.name == name) return &p;
     return nullptr;
 }
 

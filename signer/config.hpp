@@ -17,8 +17,17 @@
 //     new_keys: hsm                # where new KSKs/ZSKs are generated
 //     one_time: files              # throwaway keys (`hsm test`)
 //     random_fallback: files       # random bytes for signers without an RNG
+//   policies:                      # DNSSEC policies written here (policy/policy_yaml.hpp)
+//     - name: fast-zsk
+//       keys:
+//         - {role: ksk, lifetime: unlimited}
+//         - {role: zsk, lifetime: 30d}
+//   policy_files:                  # and policies in files of their own
+//     - policies/standard.yaml
+//   state_dir: /var/lib/zonesigner  # and `zones:`, for `zonesigner run` (signer/zone_config.hpp)
 //
-// Roles default to the first signer. Relative paths are relative to the
+// Without `signers:`, one OpenSSL file signer "files" in STATE_DIR/keys.
+// Policy names are unique across both lists. Roles default to the first signer. Relative paths are relative to the
 // configuration file's directory. Every error names FILE:LINE:COLUMN.
 #pragma once
 
@@ -27,16 +36,11 @@
 #include <vector>
 
 #include "common/secret.hpp"
+#include "policy/policy.hpp"
+#include "signer/config_place.hpp"
+#include "signer/zone_config.hpp"
 
 namespace zs::signer {
-
-// A place in the configuration file; line and column are 1-based, 0 when
-// unknown (the built-in default).
-struct ConfigPlace {
-    std::string file;
-    unsigned line = 0;
-    unsigned column = 0;
-};
 
 struct SignerEntry {
     std::string name;
@@ -69,9 +73,18 @@ struct Config {
     std::string path;  // empty for the built-in default
     std::vector<SignerEntry> signers;
     Roles roles;
+    // The `policies:` entries, then those of `policy_files:`, as written;
+    // signer/policy_lookup.hpp picks one and checks it.
+    std::vector<policy::Policy> policies;
+    // `state_dir:` (relative to the file's directory); empty if not given.
+    std::string state_dir;
+    // `zones:`, for `zonesigner run` (signer/zone_config.hpp).
+    std::vector<ZoneEntry> zones;
 
     // nullptr if no signer has that name.
     const SignerEntry* find(const std::string& name) const;
+    // nullptr if no policy has that name.
+    const policy::Policy* find_policy(const std::string& name) const;
 };
 
 // One OpenSSL file signer named "files" in STATE_DIR/keys: what zonesigner

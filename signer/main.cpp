@@ -16,9 +16,15 @@ const char* usage_text =
     "commands:\n"
     "  sign       sign a zone file (keys are created on first use)\n"
     "  verify     check a signed zone file (structure and signatures)\n"
-    "  key list   list keys\n"
-    "  key export-ds  print the DS records of a zone's KSK/CSK\n"
+    "  key list|status|export-ds|log  show keys, their states, the DS set for the parent, the audit log\n"
+    "  key generate|import|ds-seen|ds-gone|rollover|delete  change a zone's keys\n"
     "  hsm list|slots|keys|test|bench|backup-done  inspect, test and benchmark the signers (HSMs)\n"
+    "  policy check FILE...  check DNSSEC policy files (schema and rollover timing)\n"
+    "  plan       print a zone's future key events under its policy (changes nothing)\n"
+    "  simulate   run key rollovers and signing on a copy with a virtual clock, checking for validation gaps\n"
+    "  run        sign the configured zones that are due (for cron or a systemd timer)\n"
+    "  status     per zone: last signing, serial, signature runway, next key event, last error (--check: Nagios)\n"
+    "  zone list|add|remove  show and edit the zones of the configuration\n"
     "\n"
     "'zonesigner COMMAND --help' describes each command.\n";
 
@@ -37,6 +43,12 @@ int dispatch(int argc, char** argv) {
     if (command == "verify") return zs::signer::run_verify_command(argc, argv);
     if (command == "key") return zs::signer::run_key_command(argc, argv);
     if (command == "hsm") return zs::signer::run_hsm_command(argc, argv);
+    if (command == "policy") return zs::signer::run_policy_command(argc, argv);
+    if (command == "plan") return zs::signer::run_plan_command(argc, argv);
+    if (command == "simulate") return zs::signer::run_simulate_command(argc, argv);
+    if (command == "run") return zs::signer::run_run_command(argc, argv);
+    if (command == "status") return zs::signer::run_status_command(argc, argv);
+    if (command == "zone") return zs::signer::run_zone_command(argc, argv);
     throw zs::UsageError("unknown command '" + command + "'\n" + usage_text);
 }
 

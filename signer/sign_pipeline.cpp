@@ -17,11 +17,13 @@
 #include "signer/config.hpp"
 #include "signer/ds_output.hpp"
 #include "signer/log.hpp"
+#include "signer/nsec3_salt.hpp"
 #include "signer/previous_output.hpp"
 #include "signer/signer_registry.hpp"
 #include "signer/signing_engine.hpp"
 #include "signer/state_dir.hpp"
 #include "signer/worker_pool.hpp"
+#include "signer/zone_key_sets.hpp"
 #include "zone/denial_chain.hpp"
 #include "zone/dnssec_algorithm.hpp"
 #include "zone/master_file.hpp"
@@ -58,9 +60,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Puts our keys (and keys of other signers already in the input, for
-// multi-signer setups) into the apex DNSKEY RRset, and CDS/CDNSKEY on request.
-void publish_keys(Zone& zone, const std::vector<keymgr::KeyRecord>& keys, const policy::SigningParams& params,
+// Puts the published keys (and keys of other signers already in the input,
+// for multi-signer setups) into the apex DNSKEY RRset, and CDS/CDNSKEY for
+// the keys the plan submits to the parent.
+void publish_keys(Zone& zone, const ZoneKeySets& keys, const policy::SigningParams& params,
                   std::vector<std::string>& notes) {
     Node& apex = zone.apex();
     RRset* existing = apex.find(rrtype::DNSKEY);
@@ -70,18 +73,17 @@ void publish_keys(Zone& zone, const std::vector<keymgr::KeyRecord>& keys, const 
                         " DNSKEY record(s) from the input in the DNSKEY RRset (not managed by zonesigner)");
     RRset& dnskey = apex.get_or_add(rrtype::DNSKEY, ttl);
     dnskey.ttl = ttl;
-    for (const auto& k : keys) dnskey.rdatas.push_back(k.dnskey_rdata);
+    for (const auto& k : keys.dnskey) dnskey.rdatas.push_back(k.dnskey_rdata);
     std::sort(dnskey.rdatas.begin(), dnskey.rdatas.end());
     dnskey.rdatas.erase(std::unique(dnskey.rdatas.begin(), dnskey.rdatas.end()), dnskey.rdatas.end());
 
-    if (params.publish_cds) {
+    if (!keys.cds.empty()) {
         RRset& cds = apex.get_or_add(rrtype::CDS, ttl);
         RRset& cdnskey = apex.get_or_add(rrtype::CDNSKEY, ttl);
         cds.ttl = cdnskey.ttl = ttl;
         cds.rdatas.clear();
         cdnskey.rdatas.clear();
-        for (const auto& k : keys) {
-            if (!keymgr::signs_dnskey(k)) continue;
+        for (const auto& k : keys.cds) {
             cds.rdatas.push_back(make_ds_rdata(zone.origin, k.dnskey_rdata, digest_type::SHA256));
             cdnskey.rdatas.push_back(k.dnskey_rdata);
         }
@@ -103,13 +105,20 @@ void set_soa_serial(Zone& zone, std::uint32_t serial) {
     rd.replace(pos, 4, bytes);
 }
 
-std::string header_comment(const Zone& zone, const std::vector<keymgr::KeyRecord>& keys, UnixTime now,
-                           std::uint32_t serial) {
+std::string header_comment(const Zone& zone, const ZoneKeySets& keys, UnixTime now, std::uint32_t serial) {
     std::string h = "; signed by zonesigner 0.1.0 at " + format_iso8601(now) + "\n";
     h += "; zone " + name_to_text(zone.origin) + " serial " + std::to_string(serial) + "\n";
-    for (const auto& k : keys)
+    auto line = [&](const keymgr::KeyRecord& k, const char* note) {
         h += "; key " + keymgr::to_string(k.role) + " tag " + std::to_string(k.key_tag) + " algorithm " +
-             algorithm_name(k.algorithm) + " signer " + k.signer + "\n";
+             algorithm_name(k.algorithm) + " signer " + k.signer + note + "\n";
+    };
+    auto signs = [&](const keymgr::KeyRecord& k) {
+        return std::any_of(keys.signing.begin(), keys.signing.end(), [&](const auto& u) { return u.record.id == k.id; });
+    };
+    for (const auto& k : keys.dnskey) line(k, signs(k) ? "" : ", published only");
+    for (const auto& u : keys.signing)
+        if (std::none_of(keys.dnskey.begin(), keys.dnskey.end(), [&](const auto& k) { return k.id == u.record.id; }))
+            line(u.record, ", signs before its DNSKEY is published (algorithm rollover)");
     return h;
 }
 
@@ -117,6 +126,12 @@ std::string header_comment(const Zone& zone, const std::vector<keymgr::KeyRecord
 
 SignSummary run_sign(const SignOptions& options) {
     const auto start = std::chrono::steady_clock::now();
+    // Memory freed by one phase is reused by the next: without these, glibc
+    // hands freed pages back to the kernel and every new window faults in
+    // freshly zeroed pages again (measured: about 10% of the CPU time on the
+    // TLD bench zone).
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
     const policy::SigningParams& params = options.params;
     if (std::string problem = policy::check_params(params); !problem.empty()) throw UsageError(problem);
     if (!find_algorithm(params.algorithm) || !find_algorithm(params.algorithm)->supported)
@@ -132,8 +147,6 @@ SignSummary run_sign(const SignOptions& options) {
     BuildResult built = build_zone_from_file(options.input, read_options);
     for (const auto& w : built.warnings) log_warning(w);
     Zone& zone = built.zone;
-    // Reading freed its buffers; hand them back before signing needs memory.
-    malloc_trim(0);
     log_verbose(options.verbose, "read " + options.input + ": " + std::to_string(zone.nodes.size()) + " names in " +
                                      std::to_string(seconds_since(start)) + " s, " + peak_memory());
 
@@ -147,125 +160,203 @@ SignSummary run_sign(const SignOptions& options) {
                     " (use --serial increment, unixtime or datecounter)");
     set_soa_serial(zone, *serial);
 
-    // 3. Keys: reuse the zone's, or create them on first signing in the
-    // new_keys signer; each key signs through the signer that owns it.
+    // 3. Keys: the key manager step under the zone's policy (or, without
+    // one, the keys the zone has, created on first signing); each key signs
+    // through the signer that owns it.
     StatePaths state = prepare_state_dir(options.state_dir);
     const Config config = load_config(options.config, state.root);
     keymgr::KeyDb db(state.database);
     SignerRegistry registry(config, db, {options.threads, options.now, nullptr});
-    std::vector<keymgr::KeyRecord> records =
-        registry.ensure_zone_keys({zone_name, params.algorithm, params.rsa_bits, params.csk, options.now});
-    std::vector<SigningKey> keys = registry.signing_keys(records);
-    const bool has_csk = std::any_of(records.begin(), records.end(),
-                                     [](const auto& k) { return k.role == keymgr::KeyRole::Csk; });
-    if (std::any_of(records.begin(), records.end(), [&](const auto& k) { return k.algorithm != params.algorithm; }) ||
-        has_csk != params.csk)
-        log_warning("zone " + zone_name + " already has keys (" + algorithm_name(records.front().algorithm) +
-                    (has_csk ? ", CSK" : ", KSK and ZSK") +
-                    "); --algorithm and --csk choose the keys of new zones only: changing them needs a rollover");
-
-    // 4. Apex records, then the denial chain over the final set of types.
-    std::vector<std::string> notes;
-    publish_keys(zone, records, params, notes);
-    for (const auto& n : notes) log_verbose(options.verbose, n);
-    const std::uint32_t denial_ttl = zone.soa_minimum_ttl();
-    if (params.denial == policy::DenialType::Nsec3) {
-        zone.apex().get_or_add(rrtype::NSEC3PARAM, 0).rdatas.assign(1, make_nsec3param_rdata(params.nsec3));
-        zone.apex().find(rrtype::NSEC3PARAM)->ttl = denial_ttl;
-        add_nsec3_chain(zone, params.nsec3, denial_ttl);
+    policy::Policy key_policy;
+    if (options.policy) {
+        key_policy = *options.policy;
     } else {
-        add_nsec_chain(zone, denial_ttl);
+        const std::vector<keymgr::KeyRecord> existing = db.list(zone_name);
+        key_policy = command_line_policy(existing, db.load_states(zone_name), params);
+        const bool has_csk = std::any_of(existing.begin(), existing.end(),
+                                         [](const auto& k) { return k.role == keymgr::KeyRole::Csk; });
+        if (!existing.empty() &&
+            (std::any_of(existing.begin(), existing.end(),
+                         [&](const auto& k) { return k.algorithm != params.algorithm; }) ||
+             has_csk != params.csk))
+            log_warning("zone " + zone_name + " already has keys (" + algorithm_name(existing.front().algorithm) +
+                        (has_csk ? ", CSK" : ", KSK and ZSK") +
+                        "); --algorithm and --csk choose the keys of new zones only: changing them needs a "
+                        "rollover (sign with a --policy that names the new keys)");
     }
-
-    // 5-7. Sign, verify and write window by window, so that signatures need
-    // not stay in memory: each window is signed and formatted in parallel,
-    // its signatures checked, then its text appended to the temporary file.
-    // The file replaces the output only after the zone-wide checks pass.
-    const auto sign_start = std::chrono::steady_clock::now();
-    SignatureTimes times{options.now, params.validity, params.denial_validity, params.jitter, params.inception_offset};
-    VerifyOptions vo;
-    vo.mode = options.verify;
-    vo.now = options.now;
-    vo.threads = options.threads;
-    vo.sample_seed = static_cast<std::uint64_t>(options.now);
-    WindowedVerifier verifier(zone, vo);
-    auto fail_verification = [&](const std::vector<std::string>& problems) {
-        std::string text = "the signed zone failed verification; nothing was written:";
-        for (const auto& p : problems) text += "\n  " + p;
-        throw Error(text);
-    };
-
-    const std::string header = header_comment(zone, records, options.now, *serial);
-    std::unique_ptr<AtomicFile> file;
-    TextSink sink;
-    if (options.output == "-") {
-        sink = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
-    } else {
-        file = std::make_unique<AtomicFile>(options.output, 0644);
-        sink = [&](std::string_view s) { file->write(s); };
-    }
-    // Standard output cannot be taken back: collect it until verified.
-    std::string held_output;
-    TextSink out = options.output == "-" ? TextSink([&](std::string_view s) { held_output.append(s); }) : sink;
-    out(header);
-
-    std::vector<const Node*> order = nodes_in_canonical_order(zone);
-    WorkerPool pool(options.threads);
-    std::vector<std::unique_ptr<RrsetSigner>> signers(pool.size());
-    std::vector<SigningStats> worker_stats(pool.size());
-    constexpr std::size_t chunk_nodes = 128;
-    constexpr std::size_t window_nodes = chunk_nodes * 32;
-    std::vector<std::string> texts(window_nodes / chunk_nodes);
-    for (std::size_t first = 0; first < order.size(); first += window_nodes) {
-        const std::size_t count = std::min(window_nodes, order.size() - first);
-        const std::size_t chunks = (count + chunk_nodes - 1) / chunk_nodes;
-        // Each worker signs a chunk, formats it, and checks its signatures.
-        pool.run(chunks, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
-            if (!signers[worker]) signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times);
-            for (std::size_t c = begin; c < end; ++c) {
-                std::string& text = texts[c];
-                text.clear();
-                const std::size_t from = first + c * chunk_nodes;
-                const std::size_t to = std::min(first + count, from + chunk_nodes);
-                for (std::size_t n = from; n < to; ++n) {
-                    Node& node = const_cast<Node&>(*order[n]);  // the zone is ours to sign
-                    signers[worker]->sign_node(node, worker_stats[worker]);
-                    append_node_text(text, node, zone.rclass);
-                }
-                verifier.check_nodes(order.data() + from, to - from);
-            }
-        });
-        if (verifier.failed()) fail_verification(verifier.finish().problems);
-        for (std::size_t c = 0; c < chunks; ++c) out(texts[c]);
-        for (std::size_t n = first; n < first + count; ++n)
-            for (auto& set : const_cast<Node*>(order[n])->rrsets) std::vector<Wire>().swap(set.rrsigs);
-    }
-    SigningStats stats;
-    for (const auto& s : worker_stats) {
-        stats.rrsets += s.rrsets;
-        stats.signatures += s.signatures;
-    }
-    VerifyReport report = verifier.finish();
-    if (!report.ok()) fail_verification(report.problems);
-    log_verbose(options.verbose, "signed " + std::to_string(stats.rrsets) + " RRsets with " +
-                                     std::to_string(stats.signatures) + " signatures, verified " +
-                                     std::to_string(report.signatures_verified) + ", written in " +
-                                     std::to_string(seconds_since(sign_start)) + " s, " + peak_memory());
-
-    // Publish atomically: zone first, then the DS file for the parent.
-    if (file) {
-        file->commit();
-        write_file_atomically(options.output + ".ds", ds_records_text(zone.origin, records, 3600), 0644);
-    } else {
-        sink(held_output);
-        std::fflush(stdout);
-    }
-
+    keymgr::KeyManagerOptions manager_options;
+    manager_options.now = options.now;
+    manager_options.user = current_user_name();
+    // 4-8 run inside the key manager step, after its keys exist and before
+    // its transitions are recorded: a record counts as published only once
+    // the zone that has it is in place.
+    db.set_audit_user(manager_options.user);
     SignSummary summary;
-    summary.rrsets = stats.rrsets;
-    summary.signatures = stats.signatures;
-    summary.verified = report.signatures_verified;
-    summary.serial = *serial;
+    manager_options.publish = [&](const keymgr::ZoneKeys& zone_keys) {
+        for (const auto& event : zone_keys.plan.events) log_verbose(options.verbose, "key: " + event.detail);
+        const ZoneKeySets key_sets = zone_key_sets(zone_keys, !options.policy);
+        if (key_sets.signing.empty()) {
+            std::string why = "zone " + zone_name + " has no key that may sign now";
+            for (const auto& r : zone_keys.records)
+                if (r.backup_pending)
+                    why += "\n  key " + std::to_string(r.key_tag) + " (" + keymgr::to_string(r.role) +
+                           ") was generated in signer '" + r.signer +
+                           "', which requires a backup before its new keys sign: back the signer up, then run "
+                           "'zonesigner hsm backup-done " + r.signer + "'";
+            for (const auto& b : zone_keys.plan.blockers) why += "\n  " + b.why;
+            throw Error(why);
+        }
+        std::vector<keymgr::KeyRecord> signing_records;
+        for (const auto& use : key_sets.signing) signing_records.push_back(use.record);
+        std::vector<SigningKey> keys = registry.signing_keys(signing_records);
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            keys[i].signs_dnskey = key_sets.signing[i].signs_dnskey;
+            keys[i].signs_zone = key_sets.signing[i].signs_zone;
+        }
+
+        // 4. Apex records, then the denial chain over the final set of types.
+        std::vector<std::string> notes;
+        publish_keys(zone, key_sets, params, notes);
+        for (const auto& n : notes) log_verbose(options.verbose, n);
+        const std::uint32_t denial_ttl = zone.soa_minimum_ttl();
+        if (params.denial == policy::DenialType::Nsec3) {
+            Nsec3Parameters nsec3 = params.nsec3;
+            if (options.policy && options.policy->nsec3_salt_length > 0 && nsec3.salt.empty()) {
+                const SaltChoice salt = zone_nsec3_salt(
+                    state.root, zone_name, options.policy->nsec3_salt_length, options.policy->nsec3_resalt, options.now,
+                    [&](std::size_t n) { return registry.random_bytes(config.roles.new_keys, n); });
+                if (salt.fresh) log_verbose(options.verbose, "drew a new NSEC3 salt " + to_hex(salt.salt));
+                nsec3.salt.assign(salt.salt.begin(), salt.salt.end());
+            }
+            zone.apex().get_or_add(rrtype::NSEC3PARAM, 0).rdatas.assign(1, make_nsec3param_rdata(nsec3));
+            zone.apex().find(rrtype::NSEC3PARAM)->ttl = denial_ttl;
+            add_nsec3_chain(zone, nsec3, denial_ttl);
+        } else {
+            add_nsec_chain(zone, denial_ttl);
+        }
+
+        // 5-7. Sign, verify and write window by window, so that signatures need
+        // not stay in memory: each window is signed and formatted in parallel,
+        // its signatures checked, then its text appended to the temporary file.
+        // The file replaces the output only after the zone-wide checks pass.
+        const auto sign_start = std::chrono::steady_clock::now();
+        SignatureTimes times{options.now, params.validity, params.denial_validity, params.jitter, params.inception_offset};
+        VerifyOptions vo;
+        vo.mode = options.verify;
+        vo.now = options.now;
+        vo.threads = options.threads;
+        vo.sample_seed = static_cast<std::uint64_t>(options.now);
+        for (const auto& use : key_sets.signing)
+            if (std::none_of(key_sets.dnskey.begin(), key_sets.dnskey.end(),
+                             [&](const auto& k) { return k.id == use.record.id; }))
+                vo.unpublished_keys.push_back(use.record.dnskey_rdata);
+        WindowedVerifier verifier(zone, vo);
+        auto fail_verification = [&](const std::vector<std::string>& problems) {
+            std::string text = "the signed zone failed verification; nothing was written:";
+            for (const auto& p : problems) text += "\n  " + p;
+            throw Error(text);
+        };
+
+        const std::string header = header_comment(zone, key_sets, options.now, *serial);
+        std::unique_ptr<AtomicFile> file;
+        TextSink sink;
+        if (options.output == "-") {
+            sink = [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
+        } else {
+            file = std::make_unique<AtomicFile>(options.output, 0644);
+            sink = [&](std::string_view s) { file->write(s); };
+        }
+        // Standard output cannot be taken back: collect it until verified.
+        std::string held_output;
+        TextSink out = options.output == "-" ? TextSink([&](std::string_view s) { held_output.append(s); }) : sink;
+        out(header);
+
+        std::vector<const Node*> order = nodes_in_canonical_order(zone);
+        WorkerPool pool(options.threads);
+        std::vector<std::unique_ptr<RrsetSigner>> signers(pool.size());
+        std::vector<SigningStats> worker_stats(pool.size());
+        // Small chunks keep the workers even at the end of a window; the text of
+        // a window is written (and its signatures dropped) by the calling thread
+        // while the other workers sign the next window, so nobody waits for I/O.
+        constexpr std::size_t chunk_nodes = 64;
+        constexpr std::size_t window_nodes = chunk_nodes * 128;
+        std::vector<std::string> texts[2] = {std::vector<std::string>(window_nodes / chunk_nodes),
+                                             std::vector<std::string>(window_nodes / chunk_nodes)};
+        struct Written {
+            bool pending = false;
+            int buffer = 0;
+            std::size_t first = 0, count = 0, chunks = 0;
+        } unwritten;
+        auto write_previous = [&] {
+            if (!unwritten.pending) return;
+            unwritten.pending = false;
+            for (std::size_t c = 0; c < unwritten.chunks; ++c) out(texts[unwritten.buffer][c]);
+            for (std::size_t n = unwritten.first; n < unwritten.first + unwritten.count; ++n)
+                for (auto& set : const_cast<Node*>(order[n])->rrsets) std::vector<Wire>().swap(set.rrsigs);
+        };
+        int buffer = 0;
+        for (std::size_t first = 0; first < order.size(); first += window_nodes) {
+            const std::size_t count = std::min(window_nodes, order.size() - first);
+            const std::size_t chunks = (count + chunk_nodes - 1) / chunk_nodes;
+            std::vector<std::string>& window_texts = texts[buffer];
+            // Each worker signs a chunk, formats it, and checks its signatures.
+            pool.run(chunks, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
+                if (worker == 0) write_previous();
+                if (!signers[worker]) signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times);
+                for (std::size_t c = begin; c < end; ++c) {
+                    std::string& text = window_texts[c];
+                    text.clear();
+                    const std::size_t from = first + c * chunk_nodes;
+                    const std::size_t to = std::min(first + count, from + chunk_nodes);
+                    for (std::size_t n = from; n < to; ++n) {
+                        Node& node = const_cast<Node&>(*order[n]);  // the zone is ours to sign
+                        signers[worker]->sign_node(node, worker_stats[worker]);
+                        append_node_text(text, node, zone.rclass);
+                    }
+                    verifier.check_nodes(order.data() + from, to - from);
+                }
+            });
+            write_previous();
+            if (verifier.failed()) fail_verification(verifier.finish().problems);
+            unwritten = {true, buffer, first, count, chunks};
+            buffer ^= 1;
+        }
+        write_previous();
+        SigningStats stats;
+        for (const auto& s : worker_stats) {
+            stats.rrsets += s.rrsets;
+            stats.signatures += s.signatures;
+            if (s.earliest_expiration) stats.add_expiration(s.earliest_expiration);
+        }
+        VerifyReport report = verifier.finish();
+        if (!report.ok()) fail_verification(report.problems);
+        log_verbose(options.verbose, "signed " + std::to_string(stats.rrsets) + " RRsets with " +
+                                         std::to_string(stats.signatures) + " signatures, verified " +
+                                         std::to_string(report.signatures_verified) + ", written in " +
+                                         std::to_string(seconds_since(sign_start)) + " s, " + peak_memory());
+
+        // Publish atomically: zone first, then the DS file for the parent.
+        if (file) {
+            file->commit();
+            std::string ds_text = ds_records_text(zone.origin, key_sets.ds, 3600);
+            if (key_sets.ds.empty())
+                ds_text = "; no DS is to be at the parent yet: the keys and signatures are still propagating\n"
+                          "; ('zonesigner key status --zone " + zone_name + " --explain' says until when)\n";
+            write_file_atomically(options.output + ".ds", ds_text, 0644);
+        } else {
+            sink(held_output);
+            std::fflush(stdout);
+        }
+
+        summary.rrsets = stats.rrsets;
+        summary.signatures = stats.signatures;
+        summary.verified = report.signatures_verified;
+        summary.serial = *serial;
+        if (stats.earliest_expiration) summary.earliest_expiration = stats.earliest_expiration;
+    };
+    const keymgr::ZoneKeys zone_keys = keymgr::run_key_manager(db, registry, key_policy, zone_name, manager_options);
+    for (const auto& w : zone_keys.warnings) log_warning(w);
+    for (const auto& n : zone_keys.notes) log_verbose(options.verbose, n);
     summary.seconds = seconds_since(start);
     return summary;
 }

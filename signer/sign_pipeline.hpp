@@ -1,8 +1,11 @@
 // `zonesigner sign`: read, check, key, sign, chain, verify, publish.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "common/time_format.hpp"
+#include "policy/policy.hpp"
 #include "policy/signing_params.hpp"
 #include "zone/zone_verifier.hpp"
 
@@ -17,6 +20,10 @@ struct SignOptions {
     // STATE_DIR/zonesigner.yaml, else one file signer in STATE_DIR/keys.
     std::string config;
     policy::SigningParams params;
+    // The zone's key policy (--policy): its key specs, lifetimes, TTLs and
+    // delays drive the key manager. Unset: the zone keeps the keys it has,
+    // and a new zone gets keys per params (see command_line_policy).
+    std::optional<policy::Policy> policy;
     unsigned threads = 1;
     zone::VerifyMode verify = zone::VerifyMode::Sample;
     UnixTime now = 0;
@@ -29,6 +36,11 @@ struct SignSummary {
     std::size_t verified = 0;
     std::uint32_t serial = 0;
     double seconds = 0;
+    // The earliest RRSIG expiration written (the zone's runway ends there).
+    std::optional<UnixTime> earliest_expiration;
+    // Signatures taken over from the previous output instead of made
+    // (incremental re-signing; 0 until the pipeline reuses signatures).
+    std::size_t signatures_reused = 0;
 };
 
 // Throws on any failure; the previous output is then untouched.

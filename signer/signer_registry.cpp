@@ -76,6 +76,9 @@ public:
     void generate_key(const hsm::KeyId& id, const hsm::KeySpec& spec, const std::string& label) override {
         backend_.generate_key(id, spec, label);
     }
+    void import_key(const hsm::KeyId& id, const Bytes& pkcs8_der, const std::string& label) override {
+        backend_.import_key(id, pkcs8_der, label);
+    }
     bool has_key(const hsm::KeyId& id) override { return backend_.has_key(id); }
     Bytes public_key(const hsm::KeyId& id) override { return backend_.public_key(id); }
     std::unique_ptr<hsm::SigningContext> open_signing(const hsm::KeyId& id, hsm::SignScheme scheme) override {
@@ -414,7 +417,7 @@ std::vector<SigningKey> SignerRegistry::signing_keys(const std::vector<keymgr::K
         } catch (const Error& e) {
             throw Error(std::string(e.what()) + " (" + states_[entry(r.signer).index].location + ")");
         }
-        keys.push_back({r, &owner});
+        keys.push_back({r, &owner, keymgr::signs_dnskey(r), keymgr::signs_zone(r)});
     }
     return keys;
 }

@@ -57,10 +57,12 @@ void RrsetSigner::sign_node(zone::Node& node, SigningStats& stats) {
         f.type_covered = set.type;
         f.original_ttl = set.ttl;
         f.expiration = expiration_for(node.owner, set.type, denial, times_);
+        stats.add_expiration(f.expiration);
         set.rrsigs.clear();
         for (std::size_t k = 0; k < keys_.size(); ++k) {
-            const auto& rec = keys_[k].record;
-            const bool use = is_dnskey ? keymgr::signs_dnskey(rec) : is_cds ? true : keymgr::signs_zone(rec);
+            const auto& key = keys_[k];
+            const auto& rec = key.record;
+            const bool use = is_dnskey ? key.signs_dnskey : is_cds ? true : key.signs_zone;
             if (!use) continue;
             f.algorithm = rec.algorithm;
             f.key_tag = rec.key_tag;

@@ -18,6 +18,10 @@ namespace zs::signer {
 struct SigningKey {
     keymgr::KeyRecord record;
     hsm::Signer* signer = nullptr;  // owner of the key
+    // What the key signs now (its RRSIG records' states, or its role when
+    // the key manager is not involved).
+    bool signs_dnskey = false;
+    bool signs_zone = false;
 };
 
 struct SignatureTimes {
@@ -40,14 +44,18 @@ bool must_sign(const zone::Node& node, const zone::RRset& set);
 struct SigningStats {
     std::size_t rrsets = 0;
     std::size_t signatures = 0;
+    UnixTime earliest_expiration = 0;  // 0: nothing signed yet
+    void add_expiration(UnixTime t) {
+        if (earliest_expiration == 0 || t < earliest_expiration) earliest_expiration = t;
+    }
 };
 
 class RrsetSigner {
 public:
     RrsetSigner(const zone::Zone& zone, const std::vector<SigningKey>& keys, const SignatureTimes& times);
     // Replaces the RRSIGs of every RRset of the node that must be signed.
-    // The DNSKEY RRset is signed by KSKs/CSKs; CDS/CDNSKEY by KSKs/CSKs and
-    // ZSKs; the rest by ZSKs/CSKs.
+    // The DNSKEY RRset is signed by the keys with signs_dnskey; CDS/CDNSKEY
+    // by every signing key; the rest by the keys with signs_zone.
     void sign_node(zone::Node& node, SigningStats& stats);
 
 private:

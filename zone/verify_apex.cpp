@@ -64,6 +64,22 @@ ApexKeys collect_keys(const Node& apex, const VerifyOptions& options, Problems& 
         if (key.zone_key && options.mode != VerifyMode::Structure) make_verifier(key, apex.owner, problems);
         result.keys.push_back(std::move(key));
     }
+    // Keys that sign without being published: matched and verified, but
+    // they bring no algorithm into rule 1 (they are not in the RRset).
+    for (const Wire& rdata : options.unpublished_keys) {
+        if (rdata.size() < 5 || std::find(dnskeys->rdatas.begin(), dnskeys->rdatas.end(), rdata) != dnskeys->rdatas.end())
+            continue;
+        ApexKey key;
+        key.rdata = rdata;
+        key.flags = dnskey_flags_of(rdata);
+        key.protocol = get_u8(rdata, 2);
+        key.algorithm = dnskey_algorithm_of(rdata);
+        key.tag = key_tag(rdata);
+        key.zone_key = (key.flags & dnskey_flags::ZONE) && key.protocol == 3;
+        key.published = false;
+        if (key.zone_key && options.mode != VerifyMode::Structure) make_verifier(key, apex.owner, problems);
+        result.keys.push_back(std::move(key));
+    }
     for (auto algorithm : all_algorithms)
         if (std::find(result.algorithms.begin(), result.algorithms.end(), algorithm) == result.algorithms.end())
             problems.add(apex.owner, rrtype::DNSKEY,
@@ -71,7 +87,7 @@ ApexKeys collect_keys(const Node& apex, const VerifyOptions& options, Problems& 
     // Rule 4: a key tag shared by two keys makes validators try both.
     std::map<std::uint16_t, unsigned> tags;
     for (const auto& key : result.keys)
-        if (++tags[key.tag] == 2)
+        if (key.published && ++tags[key.tag] == 2)
             problems.add(apex.owner, rrtype::DNSKEY, "key tag " + std::to_string(key.tag) + " is shared by two keys");
     std::sort(result.algorithms.begin(), result.algorithms.end());
     std::sort(result.sep_algorithms.begin(), result.sep_algorithms.end());

@@ -39,6 +39,7 @@ struct ApexKey {
     std::uint16_t tag = 0;
     bool zone_key = false;  // Zone flag set and protocol 3: may sign the zone
     bool sep = false;
+    bool published = true;  // false: from VerifyOptions::unpublished_keys
     std::unique_ptr<PublicKeyVerifier> verifier;  // only when cryptography is asked for
 };
 

@@ -97,7 +97,7 @@ void SignatureChecker::check_rrset(const Node& node, const RRset& rrset) {
         const std::size_t key_index = check_rrsig(node, rrset, sig);
         if (key_index == SIZE_MAX) continue;
         algorithms_seen.set(sig.algorithm);
-        if (keys_.keys[key_index].sep) sep_algorithms_seen.set(sig.algorithm);
+        if (keys_.keys[key_index].sep && keys_.keys[key_index].published) sep_algorithms_seen.set(sig.algorithm);
         if (sig.type_covered == rrset.type)
             jobs_.push_back(SignatureJob{&node.owner, &rrset, static_cast<std::uint32_t>(i),
                                          static_cast<std::uint32_t>(key_index)});
@@ -142,9 +142,16 @@ std::size_t SignatureChecker::check_rrsig(const Node& node, const RRset& rrset, 
             break;
         }
     }
-    if (found == SIZE_MAX)
+    if (found == SIZE_MAX) {
+        const bool published_algorithm =
+            std::find(keys_.algorithms.begin(), keys_.algorithms.end(), sig.algorithm) != keys_.algorithms.end();
+        // A signature of an algorithm the DNSKEY RRset does not have: an
+        // algorithm rollover's pre-published (or lingering) signatures, which
+        // validators ignore (RFC 4035 §5.3.1, RFC 6781 §4.1.4).
+        if (!tag_known && !published_algorithm) return SIZE_MAX;
         add(node, rrset, which + (tag_known ? "made by a DNSKEY without the Zone flag or protocol 3"
                                             : "no such key in the apex DNSKEY RRset"));
+    }
     return found;
 }
 

@@ -26,6 +26,14 @@ struct VerifyOptions {
     std::uint64_t sample_seed = 0;
     unsigned threads = 1;
     std::size_t max_problems = 20;  // stop collecting after this many
+    // DNSKEY RDATAs of keys that sign without being in the DNSKEY RRset (an
+    // algorithm rollover publishes a new algorithm's signatures before its
+    // DNSKEYs, and removes them after; RFC 6781 §4.1.4): their signatures are
+    // verified with these. Signatures of an algorithm that has no key in the
+    // DNSKEY RRset are accepted without them (validators ignore them, RFC
+    // 4035 §5.3.1), but a signature claiming a key of an algorithm that the
+    // RRset has, and matching none of its keys, is an error.
+    std::vector<Wire> unpublished_keys;
 };
 
 struct VerifyReport {

@@ -61,15 +61,22 @@ expect_fail --status 1 zs sign --zone example.com --input "$in" --output "$out" 
 grep -q "not greater than the serial" "$TEST_TMP/expect_fail.log" || fail "serial keep error unclear"
 cmp -s "$out" "$TEST_TMP/second.signed" || fail "refused run changed the output"
 
-# unixtime and datecounter.
-zs sign --zone example.com --input "$in" --output "$TEST_TMP/u.signed" --state-dir "$state" --serial unixtime \
+# unixtime and datecounter (a state of their own: the key manager refuses a
+# clock that goes back before a zone's last run, and later runs here use the
+# real clock).
+dates="$TEST_TMP/state-dates"
+zs sign --zone example.com --input "$in" --output "$TEST_TMP/u.signed" --state-dir "$dates" --serial unixtime \
   --now 20261123120000 2>/dev/null
 [[ $(serial_of "$TEST_TMP/u.signed") == 1795435200 ]] || fail "unixtime serial $(serial_of "$TEST_TMP/u.signed")"
-zs sign --zone example.com --input "$in" --output "$TEST_TMP/d.signed" --state-dir "$state" --serial datecounter \
+zs sign --zone example.com --input "$in" --output "$TEST_TMP/d.signed" --state-dir "$dates" --serial datecounter \
   --now 20261123120000 2>/dev/null
-zs sign --zone example.com --input "$in" --output "$TEST_TMP/d.signed" --state-dir "$state" --serial datecounter \
+zs sign --zone example.com --input "$in" --output "$TEST_TMP/d.signed" --state-dir "$dates" --serial datecounter \
   --now 20261123130000 2>/dev/null
 [[ $(serial_of "$TEST_TMP/d.signed") == 2026112301 ]] || fail "datecounter serial $(serial_of "$TEST_TMP/d.signed")"
+# A clock that went back before the zone's last run is refused, naming it.
+expect_fail --status 1 zs sign --zone example.com --input "$in" --output "$TEST_TMP/d.signed" --state-dir "$dates" \
+  --serial datecounter --now 20261123110000
+grep -q "backwards" "$TEST_TMP/expect_fail.log" || { cat "$TEST_TMP/expect_fail.log"; fail "no error for a clock gone back"; }
 
 # CDS and CDNSKEY for the KSK, accepted by every verifier.
 zs sign --zone example.com --input "$in" --output "$TEST_TMP/cds.signed" --state-dir "$state" --cds 2>/dev/null
@@ -83,10 +90,13 @@ verify_with_peers "$TEST_TMP/cds.signed" example.com. || fail "peers rejected th
 
 # stdout output equals what a file output holds (ECDSA signatures are
 # randomised, so the signature field is left out of the comparison).
-zs sign --zone example.com --input "$in" --output - --state-dir "$state" --serial keep --now 20261123120000 \
+# One fixed time a minute ahead of the runs above (the key manager refuses a
+# clock that goes back before the zone's last run).
+fixed=$(date -u -d '+1 min' +%Y%m%d%H%M%S)
+zs sign --zone example.com --input "$in" --output - --state-dir "$state" --serial keep --now "$fixed" \
   >"$TEST_TMP/stdout.signed" 2>/dev/null
 zs sign --zone example.com --input "$in" --output "$TEST_TMP/file.signed" --state-dir "$state" --serial keep \
-  --now 20261123120000 2>/dev/null
+  --now "$fixed" 2>/dev/null
 strip_sigs() { awk 'BEGIN { OFS = "\t" } $4 == "RRSIG" { $NF = "" } { print }' "$1"; }
 [[ $(wc -l <"$TEST_TMP/stdout.signed") -gt 50 ]] || fail "stdout output too short"
 diff <(strip_sigs "$TEST_TMP/stdout.signed") <(strip_sigs "$TEST_TMP/file.signed") >/dev/null ||
@@ -109,7 +119,7 @@ victim=$(ls "$state"/keys/*.pem | head -n 1)
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TEST_TMP/other.pem" 2>/dev/null
 cp "$TEST_TMP/other.pem" "$victim"
 cp "$out" "$TEST_TMP/before-swap.signed"
-expect_fail --status 1 zs sign --zone example.com --input "$in" --output "$out" --state-dir "$state"
+expect_fail --status 1 zs sign --zone example.com --input "$in" --output "$out" --state-dir "$state" --now "$fixed"
 grep -q "differs from the DNSKEY in the key database" "$TEST_TMP/expect_fail.log" || fail "swapped key not detected"
 cmp -s "$out" "$TEST_TMP/before-swap.signed" || fail "output changed after a refused run"
 

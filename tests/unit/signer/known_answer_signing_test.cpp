@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.hpp"
 #include "hsm/openssl_file_signer.hpp"
+#include "keymgr/zone_keys.hpp"
 #include "signer/signing_engine.hpp"
 #include "zone/dnssec_algorithm.hpp"
 #include "zone/master_file.hpp"
@@ -89,7 +90,7 @@ TEST_P(KnownAnswerSigning, ReproducesTheRfcSignature) {
     times.validity = static_cast<Seconds>(expected.expiration) - times.now;
     times.denial_validity = times.validity;
     times.jitter = 0;
-    std::vector<signer::SigningKey> keys{{key, &files}};
+    std::vector<signer::SigningKey> keys{{key, &files, keymgr::signs_dnskey(key), keymgr::signs_zone(key)}};
     signer::RrsetSigner rrset_signer(zone, keys, times);
     signer::SigningStats stats;
     rrset_signer.sign_node(zone.nodes[0], stats);

@@ -229,6 +229,52 @@ TEST(ZoneVerifier, RejectsUnknownKeyTag) {
     EXPECT_TRUE(has_problem(report, {"www.example. A: no RRSIG of algorithm"})) << problems_text(report);
 }
 
+// RFC 6781 §4.1.4: an algorithm rollover publishes the new algorithm's
+// signatures before its DNSKEYs (and removes them after). Validators ignore
+// them (RFC 4035 §5.3.1); the signer verifies them with the unpublished keys.
+TEST(ZoneVerifier, AcceptsSignaturesOfAnAlgorithmWhoseDnskeysAreNotPublished) {
+    TestSignedZone t;
+    t.add_standard_names();
+    t.add_key(verifier_test::make_test_key(15, 257, true, true));
+    t.build_nsec_chain();
+    t.sign_all();
+    const Wire ed25519 = t.keys.back().dnskey;
+    auto& dnskeys = t.rrset("example.", rrtype::DNSKEY).rdatas;
+    dnskeys.erase(std::remove(dnskeys.begin(), dnskeys.end(), ed25519), dnskeys.end());
+    t.resign("example.", rrtype::DNSKEY, [](RrsigFields&) {});
+
+    VerifyOptions options;
+    options.mode = VerifyMode::Full;
+    options.now = TestSignedZone::now;
+    options.max_problems = 100;
+    const VerifyReport without_keys = verify_zone(t.zone, options);
+    EXPECT_TRUE(without_keys.ok()) << problems_text(without_keys);
+    EXPECT_LT(without_keys.signatures_verified, t.signature_count());
+
+    options.unpublished_keys = {ed25519};
+    const VerifyReport with_keys = verify_zone(t.zone, options);
+    EXPECT_TRUE(with_keys.ok()) << problems_text(with_keys);
+    EXPECT_EQ(with_keys.signatures_verified, t.signature_count());
+
+    // A broken signature of the unpublished key is caught once the key is known.
+    for (Wire& rrsig : t.rrset("www.example.", rrtype::A).rrsigs)
+        if (decode_rrsig_rdata(rrsig).algorithm == 15) rrsig.back() = static_cast<char>(rrsig.back() ^ 1);
+    const VerifyReport broken = verify_zone(t.zone, options);
+    EXPECT_TRUE(has_problem(broken, {"www.example. A:"})) << problems_text(broken);
+}
+
+TEST(ZoneVerifier, RejectsUnknownKeyTagOfAPublishedAlgorithmEvenWithUnpublishedKeys) {
+    TestSignedZone t = nsec_zone();
+    const std::uint16_t bogus = static_cast<std::uint16_t>(t.keys[0].tag ^ t.keys[1].tag ^ 0x5555);
+    t.resign("www.example.", rrtype::A, [&](RrsigFields& f) { f.key_tag = bogus; });
+    VerifyOptions options;
+    options.mode = VerifyMode::Structure;
+    options.now = TestSignedZone::now;
+    options.unpublished_keys = {verifier_test::make_test_key(15, 256, false, true).dnskey};
+    const VerifyReport report = verify_zone(t.zone, options);
+    EXPECT_TRUE(has_problem(report, {"no such key in the apex DNSKEY RRset"})) << problems_text(report);
+}
+
 TEST(ZoneVerifier, RejectsWrongSigner) {
     TestSignedZone t = nsec_zone();
     t.resign("www.example.", rrtype::A, [&](RrsigFields& f) { f.signer = t.name("other."); });
