@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "signer/cli_common.hpp"
 
 #include <iostream>
@@ -42,6 +43,23 @@ Seconds duration_option(const std::string& name, const std::string& text) {
 unsigned default_threads() {
     unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : n;
+}
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20) {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+            out += buffer;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
 }
 
 }  // namespace zs::signer

@@ -19,6 +19,8 @@ bool parse_command(int argc, char** argv, int first, const std::string& usage, c
 
 UnixTime time_option(const po::variables_map& vm, const std::string& name);   // now if absent
 Seconds duration_option(const std::string& name, const std::string& text);
+// A JSON string literal: quotes, backslashes and control characters escaped.
+std::string json_string(const std::string& s);
 unsigned default_threads();
 
 int run_sign_command(int argc, char** argv);

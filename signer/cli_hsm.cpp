@@ -26,22 +26,6 @@ namespace {
 
 constexpr std::size_t kTemporaryKeyIdBytes = 16;
 
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-            out += buffer;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 // The options every subcommand that opens the configured signers takes.
 void add_signer_options(po::options_description& opts) {

@@ -84,22 +84,6 @@ policy::Policy zone_policy(const KeyCommandContext& context, const std::string& 
 
 std::string time_text(const std::optional<UnixTime>& t) { return t ? format_iso8601(*t) : "-"; }
 
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-            out += buffer;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 std::string json_time(const std::optional<UnixTime>& t) { return t ? json_string(format_iso8601(*t)) : "null"; }
 

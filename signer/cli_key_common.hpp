@@ -55,7 +55,6 @@ policy::Policy zone_policy(const KeyCommandContext& context, const std::string& 
 // "2026-01-02T03:04:05Z", or "-" when unset.
 std::string time_text(const std::optional<UnixTime>& t);
 // JSON string literal / time ("..." or null).
-std::string json_string(const std::string& s);
 std::string json_time(const std::optional<UnixTime>& t);
 
 // Whether the role has this record at all (a ZSK has no DS, a KSK no zone RRSIGs).

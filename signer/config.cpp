@@ -14,6 +14,7 @@
 #include "common/error.hpp"
 #include "hsm/pkcs11_token.hpp"
 #include "policy/policy_yaml.hpp"
+#include "signer/yaml_reader.hpp"
 
 namespace zs::signer {
 
@@ -27,23 +28,6 @@ const std::set<std::string> kPkcs11Keys = {"module",   "token_label", "slot",   
 const std::set<std::string> kRoleKeys = {"new_keys", "one_time", "random_fallback"};
 constexpr unsigned kMaxSessionsLimit = 1024;
 
-std::string joined(const std::set<std::string>& words) {
-    std::string text;
-    for (const auto& w : words) text += (text.empty() ? "" : ", ") + w;
-    return text;
-}
-
-std::string kind_of(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Null: return "empty";
-        case YAML::NodeType::Scalar: return "a single value";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Map: return "a map";
-        case YAML::NodeType::Undefined: break;
-    }
-    return "undefined";
-}
-
 // Signer names appear on command lines and in messages: keep them plain.
 bool is_valid_name(const std::string& name) {
     if (name.empty() || name.size() > 64) return false;
@@ -53,68 +37,9 @@ bool is_valid_name(const std::string& name) {
     });
 }
 
-class Parser {
+class Parser : public YamlReader {
 public:
-    Parser(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
-
-    ConfigPlace place(const YAML::Node& node) const {
-        const YAML::Mark mark = node.Mark();
-        if (mark.is_null()) return {file_, 1, 1};
-        return {file_, static_cast<unsigned>(mark.line + 1), static_cast<unsigned>(mark.column + 1)};
-    }
-
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-        const ConfigPlace p = place(at);
-        throw InputError(p.file, p.line, p.column, what);
-    }
-
-    // The pairs of a map in file order; refuses keys that are not plain
-    // values and keys given twice (YAML forbids them; yaml-cpp keeps both).
-    std::vector<std::pair<YAML::Node, YAML::Node>> pairs(const YAML::Node& map, const std::string& what) const {
-        if (!map.IsMap()) fail(map, what + " must be a map of 'key: value' lines, not " + kind_of(map));
-        std::vector<std::pair<YAML::Node, YAML::Node>> result;
-        std::set<std::string> seen;
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            if (!it->first.IsScalar()) fail(it->first, "keys in " + what + " must be plain words");
-            const std::string key = it->first.Scalar();
-            if (!seen.insert(key).second) fail(it->first, "duplicate key '" + key + "' in " + what);
-            result.emplace_back(it->first, it->second);
-        }
-        return result;
-    }
-
-    std::string text(const YAML::Node& value, const std::string& key) const {
-        if (!value.IsScalar() || value.Scalar().empty())
-            fail(value, "'" + key + "' must be a single text value, not " + kind_of(value));
-        return value.Scalar();
-    }
-
-    unsigned long number(const YAML::Node& value, const std::string& key, unsigned long low,
-                         unsigned long high) const {
-        const std::string digits = value.IsScalar() ? value.Scalar() : "";
-        const bool all_digits = !digits.empty() && digits.size() <= 19 &&
-                                std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!all_digits)
-            fail(value, "'" + key + "' must be a whole number from " + std::to_string(low) + " to " +
-                            std::to_string(high) + ", not " + (value.IsScalar() ? "'" + digits + "'" : kind_of(value)));
-        const unsigned long n = std::stoul(digits);
-        if (n < low || n > high)
-            fail(value, "'" + key + "' must be from " + std::to_string(low) + " to " + std::to_string(high) + ", not " +
-                            digits);
-        return n;
-    }
-
-    bool boolean(const YAML::Node& value, const std::string& key) const {
-        if (value.IsScalar() && value.Scalar() == "true") return true;
-        if (value.IsScalar() && value.Scalar() == "false") return false;
-        fail(value, "'" + key + "' must be true or false, not " +
-                        (value.IsScalar() ? "'" + value.Scalar() + "'" : kind_of(value)));
-    }
-
-    std::string path(const std::string& value) const {
-        if (value.empty() || value.front() == '/' || base_dir_.empty()) return value;
-        return base_dir_ + "/" + value;
-    }
+    using YamlReader::YamlReader;
 
     SignerEntry signer(const YAML::Node& node, const std::string& state_dir) const {
         SignerEntry entry;
@@ -129,7 +54,7 @@ public:
                                "name that file with 'pin_file', or name an environment variable with 'pin_env'");
             if (!kCommonSignerKeys.count(key) && !kOpenSslKeys.count(key) && !kPkcs11Keys.count(key))
                 fail(key_node, "unknown key '" + key + "' in a signer entry (known keys: name, type, require_backup; "
-                               "openssl: directory; pkcs11: " + joined(kPkcs11Keys) + ")");
+                               "openssl: directory; pkcs11: " + joined_keys(kPkcs11Keys) + ")");
             keys[key] = key_node;
             values[key] = value;
         }
@@ -209,7 +134,7 @@ public:
                 fail(key_node, "a PIN must not be written in the configuration: use 'pin_file' or 'pin_env' in the "
                                "signer's entry");
             if (!kTopLevelKeys.count(key))
-                fail(key_node, "unknown key '" + key + "' (known keys: " + joined(kTopLevelKeys) + ")");
+                fail(key_node, "unknown key '" + key + "' (known keys: " + joined_keys(kTopLevelKeys) + ")");
             values[key] = value;
         }
         Config config;
@@ -221,7 +146,7 @@ public:
         const YAML::Node list = values.count("signers") ? values["signers"] : YAML::Node();
         if (!values.count("signers")) config.signers = default_config(keys_root).signers;
         else if (!list.IsSequence() || list.size() == 0)
-            fail(list, "'signers' must be a list of at least one signer, not " + kind_of(list));
+            fail(list, "'signers' must be a list of at least one signer, not " + yaml_kind_of(list));
 
         std::map<std::string, ConfigPlace> first_place;
         for (const auto& item : list) {
@@ -239,7 +164,7 @@ public:
             for (const auto& [key_node, value] : pairs(values["roles"], "'roles'")) {
                 const std::string role = key_node.Scalar();
                 if (!kRoleKeys.count(role))
-                    fail(key_node, "unknown role '" + role + "' (known roles: " + joined(kRoleKeys) + ")");
+                    fail(key_node, "unknown role '" + role + "' (known roles: " + joined_keys(kRoleKeys) + ")");
                 const std::string target = text(value, role);
                 if (!config.find(target)) {
                     std::string names;
@@ -267,7 +192,7 @@ public:
         };
         if (values.count("policies")) {
             const YAML::Node& list = values["policies"];
-            if (!list.IsSequence()) fail(list, "'policies' must be a list of policies, not " + kind_of(list));
+            if (!list.IsSequence()) fail(list, "'policies' must be a list of policies, not " + yaml_kind_of(list));
             for (const auto& item : list) {
                 policy::Policy p = policy::policy_from_yaml(item, file_);
                 add(std::move(p), item["name"]);
@@ -276,7 +201,7 @@ public:
         if (values.count("policy_files")) {
             const YAML::Node& list = values["policy_files"];
             if (!list.IsSequence())
-                fail(list, "'policy_files' must be a list of policy file paths, not " + kind_of(list));
+                fail(list, "'policy_files' must be a list of policy file paths, not " + yaml_kind_of(list));
             for (const auto& item : list) {
                 const std::string file = path(text(item, "policy_files"));
                 policy::Policy p;
@@ -291,10 +216,6 @@ public:
             }
         }
     }
-
-private:
-    std::string file_;
-    std::string base_dir_;
 };
 
 std::string directory_of(const std::string& file) {

@@ -12,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "signer/sign_pipeline.hpp"
+#include "signer/yaml_reader.hpp"
 
 namespace zs::signer {
 
@@ -20,48 +21,9 @@ namespace {
 const std::set<std::string> kZoneKeys = {"name", "input", "output", "policy", "notify", "threads", "verify", "serial"};
 constexpr unsigned kMaxThreads = 256;
 
-std::string kind_of(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Null: return "empty";
-        case YAML::NodeType::Scalar: return "a single value";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Map: return "a map";
-        case YAML::NodeType::Undefined: break;
-    }
-    return "undefined";
-}
-
-std::string known_keys() {
-    std::string text;
-    for (const auto& k : kZoneKeys) text += (text.empty() ? "" : ", ") + k;
-    return text;
-}
-
-class ZoneParser {
+class ZoneParser : public YamlReader {
 public:
-    ZoneParser(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
-
-    ConfigPlace place(const YAML::Node& node) const {
-        const YAML::Mark mark = node.Mark();
-        if (mark.is_null()) return {file_, 1, 1};
-        return {file_, static_cast<unsigned>(mark.line + 1), static_cast<unsigned>(mark.column + 1)};
-    }
-
-    [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-        const ConfigPlace p = place(at);
-        throw InputError(p.file, p.line, p.column, what);
-    }
-
-    std::string text(const YAML::Node& value, const std::string& key) const {
-        if (!value.IsScalar() || value.Scalar().empty())
-            fail(value, "'" + key + "' must be a single text value, not " + kind_of(value));
-        return value.Scalar();
-    }
-
-    std::string path(const std::string& value) const {
-        if (value.empty() || value.front() == '/' || base_dir_.empty()) return value;
-        return base_dir_ + "/" + value;
-    }
+    using YamlReader::YamlReader;
 
     // A policy value naming a file (a slash or a YAML extension) is a path;
     // anything else names a policy.
@@ -74,7 +36,7 @@ public:
     }
 
     ZoneEntry zone(const YAML::Node& node) const {
-        if (!node.IsMap()) fail(node, "a zone entry must be a map of 'key: value' lines, not " + kind_of(node));
+        if (!node.IsMap()) fail(node, "a zone entry must be a map of 'key: value' lines, not " + yaml_kind_of(node));
         ZoneEntry entry;
         entry.place = place(node);
         std::map<std::string, YAML::Node> values;
@@ -82,7 +44,7 @@ public:
             if (!it->first.IsScalar()) fail(it->first, "keys in a zone entry must be plain words");
             const std::string key = it->first.Scalar();
             if (!kZoneKeys.count(key))
-                fail(it->first, "unknown key '" + key + "' in a zone entry (known keys: " + known_keys() + ")");
+                fail(it->first, "unknown key '" + key + "' in a zone entry (known keys: " + joined_keys(kZoneKeys) + ")");
             if (values.count(key)) fail(it->first, "duplicate key '" + key + "' in a zone entry");
             values[key] = it->second;
         }
@@ -104,17 +66,8 @@ public:
         entry.output = path(text(values["output"], "output"));
         if (values.count("policy")) entry.policy = policy_value(text(values["policy"], "policy"));
         if (values.count("notify")) entry.notify = text(values["notify"], "notify");
-        if (values.count("threads")) {
-            const YAML::Node& v = values["threads"];
-            const std::string digits = v.IsScalar() ? v.Scalar() : "";
-            const bool ok = !digits.empty() && digits.size() <= 4 &&
-                            std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                            std::stoul(digits) >= 1 && std::stoul(digits) <= kMaxThreads;
-            if (!ok)
-                fail(v, "'threads' must be a whole number from 1 to " + std::to_string(kMaxThreads) + ", not " +
-                            (v.IsScalar() ? "'" + digits + "'" : kind_of(v)));
-            entry.threads = static_cast<unsigned>(std::stoul(digits));
-        }
+        if (values.count("threads"))
+            entry.threads = static_cast<unsigned>(number(values["threads"], "threads", 1, kMaxThreads));
         if (values.count("verify")) {
             const std::string mode = text(values["verify"], "verify");
             if (mode == "full") entry.verify = zone::VerifyMode::Full;
@@ -134,7 +87,7 @@ public:
     std::vector<ZoneEntry> zones(const YAML::Node& list) const {
         std::vector<ZoneEntry> result;
         if (list.IsNull()) return result;  // `zones:` with nothing under it yet
-        if (!list.IsSequence()) fail(list, "'zones' must be a list of zone entries, not " + kind_of(list));
+        if (!list.IsSequence()) fail(list, "'zones' must be a list of zone entries, not " + yaml_kind_of(list));
         std::map<std::string, unsigned> name_line, output_line;
         for (const auto& item : list) {
             ZoneEntry entry = zone(item);
@@ -158,9 +111,6 @@ public:
         return result;
     }
 
-private:
-    std::string file_;
-    std::string base_dir_;
 };
 
 }  // namespace
