@@ -4,6 +4,7 @@
 // before commit(), the temporary file is removed and the target is untouched.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -20,8 +21,10 @@ public:
 
     void write(std::string_view data);
     // Flush, fsync, rename into place, fsync the directory. Throws on failure,
-    // leaving the target as it was.
-    void commit();
+    // leaving the target as it was. durable = false skips both fsyncs, for
+    // files that only save work (a crash may then leave an empty or partial
+    // target, which their reader must refuse).
+    void commit(bool durable = true);
 
     const std::string& target() const { return target_; }
 
@@ -30,6 +33,10 @@ private:
     std::string temp_path_;
     std::FILE* file_ = nullptr;
     bool committed_ = false;
+    // Bytes written straight to the descriptor, and how far the kernel was
+    // asked to start writing them back (see write()).
+    std::uint64_t written_ = 0;
+    std::uint64_t writeback_started_ = 0;
 };
 
 // Whole-file helpers.

@@ -25,6 +25,7 @@
 #include "signer/previous_output.hpp"
 #include "signer/run_lock.hpp"
 #include "signer/run_record.hpp"
+#include "signer/signature_cache.hpp"
 #include "signer/signer_registry.hpp"
 #include "signer/state_dir.hpp"
 
@@ -70,10 +71,10 @@ KeyProbe probe_keys(const StatePaths& state, const Config& config, const policy:
 }
 
 // Temporary files (TARGET.tmp.XXXXXX, common/atomic_file.hpp) that a killed
-// run left beside the output and its DS file. Under the run lock no other
-// run writes them; they would only fill the disk.
-void remove_stale_temporaries(const std::string& output, ZoneOutcome& outcome) {
-    for (const std::string& target : {output, output + ".ds"}) {
+// run left beside the output, its DS file and the signature cache. Under
+// the run lock no other run writes them; they would only fill the disk.
+void remove_stale_temporaries(const std::vector<std::string>& targets, ZoneOutcome& outcome) {
+    for (const std::string& target : targets) {
         const std::string dir = target.find('/') == std::string::npos ? "." : target.substr(0, target.rfind('/'));
         const std::string prefix = target.substr(target.rfind('/') + 1) + ".tmp.";
         std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.empty() ? "/" : dir.c_str()), ::closedir);
@@ -123,7 +124,8 @@ ZoneOutcome run_zone(const ZoneEntry& zone, const Config& config, const StatePat
         for (const auto& f : findings)
             outcome.warnings.push_back("policy " + policy.name + ": " + f.place.text() + ": " + f.message);
         if (zone.serial) policy.serial = *zone.serial;
-        remove_stale_temporaries(zone.output, outcome);
+        remove_stale_temporaries({zone.output, zone.output + ".ds", signature_cache_path(state.root, zone.name)},
+                                 outcome);
 
         DueInputs in;
         in.force = options.force;
@@ -164,6 +166,9 @@ ZoneOutcome run_zone(const ZoneEntry& zone, const Config& config, const StatePat
         sign.threads = zone.threads.value_or(default_threads());
         sign.verify = zone.verify.value_or(zone::VerifyMode::Sample);
         sign.now = now;
+        sign.signature_cache = signature_cache_path(state.root, zone.name);
+        sign.warn = [&outcome](const std::string& text) { outcome.warnings.push_back(text); };
+        sign.refresh = policy.refresh;
         outcome.summary = run_sign(sign);
         outcome.result = ZoneOutcome::Result::Signed;
 
@@ -186,6 +191,7 @@ ZoneOutcome run_zone(const ZoneEntry& zone, const Config& config, const StatePat
         published.key_plan = after.fingerprint;
         published.next_key_event = after.next_event;
         published.signatures = outcome.summary.signatures;
+        published.signatures_reused = outcome.summary.signatures_reused;
         published.sign_seconds = outcome.summary.seconds;
         published.signatures_made_total += outcome.summary.signatures;
         published.signatures_reused_total += outcome.summary.signatures_reused;

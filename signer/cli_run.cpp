@@ -54,9 +54,9 @@ void report(const RunLog& log, const ZoneOutcome& z, bool verbose) {
         for (const auto& w : z.warnings) log.warning(z.zone + ": " + w);
     switch (z.result) {
         case Result::Signed: {
-            char line[160];
-            std::snprintf(line, sizeof line, ": signed serial %u, %zu signatures in %.2f s, reasons: ", z.summary.serial,
-                          z.summary.signatures, z.summary.seconds);
+            char line[200];
+            std::snprintf(line, sizeof line, ": signed serial %u, %zu signatures made, %zu reused in %.2f s, reasons: ",
+                          z.summary.serial, z.summary.signatures, z.summary.signatures_reused, z.summary.seconds);
             log.info(z.zone + line + join_reasons(z.reasons));
             break;
         }

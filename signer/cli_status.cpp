@@ -46,6 +46,7 @@ std::string status_json(const Config& config, const std::string& state_root, con
         out += ", \"runway_seconds\": " + (r.runway_end ? std::to_string(*r.runway_end - now) : std::string("null"));
         out += ", \"next_key_event\": " + json_time(r.next_key_event);
         out += ", \"signatures\": " + std::to_string(r.signatures);
+        out += ", \"signatures_reused\": " + std::to_string(r.signatures_reused);
         out += ", \"last_error\": " + json_text(r.last_error);
         out += ", \"last_error_time\": " + json_time(r.last_error_time);
         out += "}";

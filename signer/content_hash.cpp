@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <set>
 
@@ -92,23 +94,28 @@ bool hash_file(const std::string& path, Sha256& digest, std::vector<std::string>
         if (n == 0) break;
         const std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
         digest.update(chunk);
-        for (std::size_t i = 0; i < chunk.size(); ++i) {
-            const char c = chunk[i];
-            if (in_directive) {
-                if (c == '\n') {
-                    in_directive = false;
-                    if (iequals_prefix(directive, "$INCLUDE")) {
-                        std::string arg = include_argument(directive);
-                        if (!arg.empty()) includes.push_back(arg);
-                    }
-                } else if (directive.size() < 4096) {
-                    directive += c;
-                }
-            } else if (line_start && c == '$') {
+        // Line by line with memchr: only lines that start with '$' are
+        // looked at (the input of a large zone is mostly records).
+        std::size_t i = 0;
+        while (i < chunk.size()) {
+            const auto* newline =
+                static_cast<const char*>(std::memchr(chunk.data() + i, '\n', chunk.size() - i));
+            const std::size_t end = newline ? static_cast<std::size_t>(newline - chunk.data()) : chunk.size();
+            if (line_start && chunk[i] == '$') {
                 in_directive = true;
-                directive = "$";
+                directive.clear();
             }
-            line_start = c == '\n';
+            if (in_directive && directive.size() < 4096)
+                directive.append(chunk.data() + i, std::min(end - i, 4096 - directive.size()));
+            line_start = newline != nullptr;
+            if (newline && in_directive) {
+                in_directive = false;
+                if (iequals_prefix(directive, "$INCLUDE")) {
+                    std::string arg = include_argument(directive);
+                    if (!arg.empty()) includes.push_back(arg);
+                }
+            }
+            i = newline ? end + 1 : chunk.size();
         }
     }
     if (in_directive && iequals_prefix(directive, "$INCLUDE")) {

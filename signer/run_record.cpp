@@ -73,6 +73,7 @@ std::string format_run_record(const RunRecord& r) {
     put(out, "runway_end", r.runway_end);
     put(out, "next_key_event", r.next_key_event);
     out += "signatures=" + std::to_string(r.signatures) + "\n";
+    out += "signatures_reused=" + std::to_string(r.signatures_reused) + "\n";
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.3f", r.sign_seconds);
     out += std::string("sign_seconds=") + seconds + "\n";
@@ -113,6 +114,7 @@ RunRecord parse_run_record(const std::string& text, const std::string& file) {
         else if (key == "runway_end") r.runway_end = number_of(0, kMaxTime);
         else if (key == "next_key_event") r.next_key_event = number_of(0, kMaxTime);
         else if (key == "signatures") r.signatures = static_cast<std::uint64_t>(number_of(0, kMaxCount));
+        else if (key == "signatures_reused") r.signatures_reused = static_cast<std::uint64_t>(number_of(0, kMaxCount));
         else if (key == "sign_seconds") {
             try {
                 r.sign_seconds = std::stod(value);

@@ -30,6 +30,7 @@ struct RunRecord {
     std::optional<UnixTime> runway_end;      // earliest RRSIG expiration in it
     std::optional<UnixTime> next_key_event;  // the key planner's next event time
     std::uint64_t signatures = 0;            // made for it
+    std::uint64_t signatures_reused = 0;     // taken over from the output before it
     double sign_seconds = 0;                 // how long its signing took
     // Counters over every run, for the metrics.
     std::uint64_t signatures_made_total = 0;

@@ -5,12 +5,15 @@
 #include <malloc.h>
 
 #include <chrono>
+#include <future>
+#include <thread>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "common/atomic_file.hpp"
+#include "common/checksum.hpp"
 #include "common/error.hpp"
 #include "keymgr/key_db.hpp"
 #include "keymgr/zone_keys.hpp"
@@ -19,6 +22,8 @@
 #include "signer/log.hpp"
 #include "signer/nsec3_salt.hpp"
 #include "signer/previous_output.hpp"
+#include "signer/previous_signing.hpp"
+#include "signer/signature_cache.hpp"
 #include "signer/signer_registry.hpp"
 #include "signer/signing_engine.hpp"
 #include "signer/state_dir.hpp"
@@ -133,6 +138,15 @@ SignSummary run_sign(const SignOptions& options) {
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     const policy::SigningParams& params = options.params;
+    const auto warn = [&options](const std::string& text) {
+        if (options.warn)
+            options.warn(text);
+        else
+            log_warning(text);
+    };
+    // The previous signing's cache loads while the input is read.
+    std::future<PreviousSigning> previous_loading =
+        std::async(std::launch::async, [&options] { return load_previous_signing(options.signature_cache, options.output); });
     if (std::string problem = policy::check_params(params); !problem.empty()) throw UsageError(problem);
     if (!find_algorithm(params.algorithm) || !find_algorithm(params.algorithm)->supported)
         throw UsageError("algorithm " + std::to_string(params.algorithm) + " is not supported for signing");
@@ -145,7 +159,7 @@ SignSummary run_sign(const SignOptions& options) {
     read_options.origin = origin;
     read_options.threads = options.threads;
     BuildResult built = build_zone_from_file(options.input, read_options);
-    for (const auto& w : built.warnings) log_warning(w);
+    for (const auto& w : built.warnings) warn(w);
     Zone& zone = built.zone;
     log_verbose(options.verbose, "read " + options.input + ": " + std::to_string(zone.nodes.size()) + " names in " +
                                      std::to_string(seconds_since(start)) + " s, " + peak_memory());
@@ -179,7 +193,7 @@ SignSummary run_sign(const SignOptions& options) {
             (std::any_of(existing.begin(), existing.end(),
                          [&](const auto& k) { return k.algorithm != params.algorithm; }) ||
              has_csk != params.csk))
-            log_warning("zone " + zone_name + " already has keys (" + algorithm_name(existing.front().algorithm) +
+            warn("zone " + zone_name + " already has keys (" + algorithm_name(existing.front().algorithm) +
                         (has_csk ? ", CSK" : ", KSK and ZSK") +
                         "); --algorithm and --csk choose the keys of new zones only: changing them needs a "
                         "rollover (sign with a --policy that names the new keys)");
@@ -192,6 +206,7 @@ SignSummary run_sign(const SignOptions& options) {
     // the zone that has it is in place.
     db.set_audit_user(manager_options.user);
     SignSummary summary;
+    std::jthread disposer;  // joined when run_sign ends, also on errors
     manager_options.publish = [&](const keymgr::ZoneKeys& zone_keys) {
         for (const auto& event : zone_keys.plan.events) log_verbose(options.verbose, "key: " + event.detail);
         const ZoneKeySets key_sets = zone_key_sets(zone_keys, !options.policy);
@@ -251,6 +266,7 @@ SignSummary run_sign(const SignOptions& options) {
                              [&](const auto& k) { return k.id == use.record.id; }))
                 vo.unpublished_keys.push_back(use.record.dnskey_rdata);
         WindowedVerifier verifier(zone, vo);
+        verifier.check_chains_in_background();
         auto fail_verification = [&](const std::vector<std::string>& problems) {
             std::string text = "the signed zone failed verification; nothing was written:";
             for (const auto& p : problems) text += "\n  " + p;
@@ -271,9 +287,39 @@ SignSummary run_sign(const SignOptions& options) {
         TextSink out = options.output == "-" ? TextSink([&](std::string_view s) { held_output.append(s); }) : sink;
         out(header);
 
+        // Incremental re-signing: the previous signing's signatures and
+        // text, and the cache for the next one, written beside the output.
+        log_verbose(options.verbose,
+                    "keys, apex and denial chain ready at " + std::to_string(seconds_since(start)) + " s");
+        PreviousSigning previous_signing = previous_loading.get();
+        if (previous_signing.cache &&
+            (previous_signing.cache->origin() != zone.origin || previous_signing.cache->rclass() != zone.rclass)) {
+            previous_signing.cache.reset();
+            previous_signing.output = UniqueFd();
+            previous_signing.warning = "signature cache " + options.signature_cache +
+                                       " is for another zone; making every signature anew";
+        }
+        if (!previous_signing.warning.empty()) warn(previous_signing.warning);
+        if (previous_signing.cache)
+            log_verbose(options.verbose, "read the signature cache " + options.signature_cache + " (" +
+                                             std::to_string(previous_signing.cache->node_count()) + " names" +
+                                             (previous_signing.output ? ", and the output it describes" : "") + ")");
+        ReuseSource reuse = reuse_source(
+            previous_signing, keys, ReuseRules{options.now, options.refresh, params.validity, params.denial_validity});
+        reuse.copy_names = options.verify != VerifyMode::Full;
+        std::unique_ptr<SignatureCacheWriter> next_cache;
+        if (!options.signature_cache.empty() && file) {
+            std::vector<Wire> signing_dnskeys;
+            for (const auto& k : keys) signing_dnskeys.push_back(k.record.dnskey_rdata);
+            next_cache = std::make_unique<SignatureCacheWriter>(options.signature_cache, zone.origin, zone.rclass,
+                                                                static_cast<std::uint32_t>(header.size()),
+                                                                signing_dnskeys);
+        }
+
         std::vector<const Node*> order = nodes_in_canonical_order(zone);
         WorkerPool pool(options.threads);
         std::vector<std::unique_ptr<RrsetSigner>> signers(pool.size());
+        std::vector<std::vector<const Node*>> nodes_to_check(pool.size());
         std::vector<SigningStats> worker_stats(pool.size());
         // Small chunks keep the workers even at the end of a window; the text of
         // a window is written (and its signatures dropped) by the calling thread
@@ -282,6 +328,8 @@ SignSummary run_sign(const SignOptions& options) {
         constexpr std::size_t window_nodes = chunk_nodes * 128;
         std::vector<std::string> texts[2] = {std::vector<std::string>(window_nodes / chunk_nodes),
                                              std::vector<std::string>(window_nodes / chunk_nodes)};
+        std::vector<std::string> cache_entries[2] = {std::vector<std::string>(window_nodes / chunk_nodes),
+                                                     std::vector<std::string>(window_nodes / chunk_nodes)};
         struct Written {
             bool pending = false;
             int buffer = 0;
@@ -290,7 +338,12 @@ SignSummary run_sign(const SignOptions& options) {
         auto write_previous = [&] {
             if (!unwritten.pending) return;
             unwritten.pending = false;
-            for (std::size_t c = 0; c < unwritten.chunks; ++c) out(texts[unwritten.buffer][c]);
+            for (std::size_t c = 0; c < unwritten.chunks; ++c) {
+                out(texts[unwritten.buffer][c]);
+                if (next_cache)
+                    next_cache->append(cache_entries[unwritten.buffer][c],
+                                       std::min(chunk_nodes, unwritten.count - c * chunk_nodes));
+            }
             for (std::size_t n = unwritten.first; n < unwritten.first + unwritten.count; ++n)
                 for (auto& set : const_cast<Node*>(order[n])->rrsets) std::vector<Wire>().swap(set.rrsigs);
         };
@@ -302,18 +355,30 @@ SignSummary run_sign(const SignOptions& options) {
             // Each worker signs a chunk, formats it, and checks its signatures.
             pool.run(chunks, 1, [&](std::size_t begin, std::size_t end, unsigned worker) {
                 if (worker == 0) write_previous();
-                if (!signers[worker]) signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times);
+                if (!signers[worker])
+                    signers[worker] = std::make_unique<RrsetSigner>(zone, keys, times, &reuse, next_cache != nullptr);
                 for (std::size_t c = begin; c < end; ++c) {
                     std::string& text = window_texts[c];
+                    std::string& entries = cache_entries[buffer][c];
                     text.clear();
+                    entries.clear();
                     const std::size_t from = first + c * chunk_nodes;
                     const std::size_t to = std::min(first + count, from + chunk_nodes);
+                    std::vector<const Node*>& to_check = nodes_to_check[worker];
+                    to_check.clear();
                     for (std::size_t n = from; n < to; ++n) {
                         Node& node = const_cast<Node&>(*order[n]);  // the zone is ours to sign
-                        signers[worker]->sign_node(node, worker_stats[worker]);
-                        append_node_text(text, node, zone.rclass);
+                        const std::size_t text_start = text.size();
+                        // A name copied unchanged was checked when it was written.
+                        if (!signers[worker]->sign_node(node, worker_stats[worker], text)) {
+                            append_node_text(text, node, zone.rclass);
+                            to_check.push_back(&node);
+                        }
+                        if (next_cache)
+                            signers[worker]->append_cache_entry(
+                                entries, *next_cache, node, std::string_view(text).substr(text_start));
                     }
-                    verifier.check_nodes(order.data() + from, to - from);
+                    verifier.check_nodes(to_check.data(), to_check.size());
                 }
             });
             write_previous();
@@ -326,23 +391,53 @@ SignSummary run_sign(const SignOptions& options) {
         for (const auto& s : worker_stats) {
             stats.rrsets += s.rrsets;
             stats.signatures += s.signatures;
+            stats.reused += s.reused;
+            stats.reused_names += s.reused_names;
             if (s.earliest_expiration) stats.add_expiration(s.earliest_expiration);
         }
         VerifyReport report = verifier.finish();
         if (!report.ok()) fail_verification(report.problems);
+        // Nothing below reads the zone or the previous signing: they are
+        // freed on a thread of their own while the output is synced (the
+        // CPUs are idle then, waiting for the disk).
+        const Wire origin = zone.origin;
+        disposer = std::jthread([doomed_zone = std::move(zone), doomed = std::move(previous_signing)]() mutable {
+            Zone released_zone = std::move(doomed_zone);
+            PreviousSigning released = std::move(doomed);
+        });
         log_verbose(options.verbose, "signed " + std::to_string(stats.rrsets) + " RRsets with " +
-                                         std::to_string(stats.signatures) + " signatures, verified " +
+                                         std::to_string(stats.signatures) + " new signatures and " +
+                                         std::to_string(stats.reused) + " reused (" +
+                                         std::to_string(stats.reused_names) + " names copied unchanged), verified " +
                                          std::to_string(report.signatures_verified) + ", written in " +
                                          std::to_string(seconds_since(sign_start)) + " s, " + peak_memory());
 
         // Publish atomically: zone first, then the DS file for the parent.
         if (file) {
             file->commit();
-            std::string ds_text = ds_records_text(zone.origin, key_sets.ds, 3600);
+            log_verbose(options.verbose, "output in place at " + std::to_string(seconds_since(start)) + " s");
+            if (next_cache) {
+                // Only saves work: a cache that cannot be written leaves the
+                // old one, whose signatures still match their digests.
+                try {
+                    next_cache->commit(file_identity(options.output));
+                } catch (const std::exception& e) {
+                    warn(std::string(e.what()) + " (the signature cache is not updated)");
+                }
+            }
+            std::string ds_text = ds_records_text(origin, key_sets.ds, 3600);
             if (key_sets.ds.empty())
                 ds_text = "; no DS is to be at the parent yet: the keys and signatures are still propagating\n"
                           "; ('zonesigner key status --zone " + zone_name + " --explain' says until when)\n";
-            write_file_atomically(options.output + ".ds", ds_text, 0644);
+            // Rewritten (and synced) only when it changes: mostly it does not.
+            const std::string ds_path = options.output + ".ds";
+            bool ds_current = false;
+            try {
+                ds_current = file_exists(ds_path) && read_file(ds_path) == ds_text;
+            } catch (const std::exception&) {
+                ds_current = false;
+            }
+            if (!ds_current) write_file_atomically(ds_path, ds_text, 0644);
         } else {
             sink(held_output);
             std::fflush(stdout);
@@ -350,14 +445,17 @@ SignSummary run_sign(const SignOptions& options) {
 
         summary.rrsets = stats.rrsets;
         summary.signatures = stats.signatures;
+        summary.signatures_reused = stats.reused;
+        summary.names_copied = stats.reused_names;
         summary.verified = report.signatures_verified;
         summary.serial = *serial;
         if (stats.earliest_expiration) summary.earliest_expiration = stats.earliest_expiration;
     };
     const keymgr::ZoneKeys zone_keys = keymgr::run_key_manager(db, registry, key_policy, zone_name, manager_options);
-    for (const auto& w : zone_keys.warnings) log_warning(w);
+    for (const auto& w : zone_keys.warnings) warn(w);
     for (const auto& n : zone_keys.notes) log_verbose(options.verbose, n);
     summary.seconds = seconds_since(start);
+    log_verbose(options.verbose, "key manager done at " + std::to_string(summary.seconds) + " s");
     return summary;
 }
 

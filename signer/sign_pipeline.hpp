@@ -1,6 +1,7 @@
 // `zonesigner sign`: read, check, key, sign, chain, verify, publish.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,10 +25,19 @@ struct SignOptions {
     // delays drive the key manager. Unset: the zone keeps the keys it has,
     // and a new zone gets keys per params (see command_line_policy).
     std::optional<policy::Policy> policy;
+    // Incremental re-signing (`zonesigner run`): the signature cache of the
+    // previous signing (signer/signature_cache.hpp), read if present and
+    // written anew for the output. Empty: every signature is made.
+    std::string signature_cache;
+    // With a cache: a signature is made again when less than this is left.
+    Seconds refresh = 0;
     unsigned threads = 1;
     zone::VerifyMode verify = zone::VerifyMode::Sample;
     UnixTime now = 0;
     bool verbose = false;
+    // Where warnings go (input warnings, key notes, an unusable signature
+    // cache); unset: stderr. `zonesigner run` collects them per zone.
+    std::function<void(const std::string&)> warn;
 };
 
 struct SignSummary {
@@ -38,9 +48,10 @@ struct SignSummary {
     double seconds = 0;
     // The earliest RRSIG expiration written (the zone's runway ends there).
     std::optional<UnixTime> earliest_expiration;
-    // Signatures taken over from the previous output instead of made
-    // (incremental re-signing; 0 until the pipeline reuses signatures).
+    // Signatures taken over from the previous signing instead of made
+    // (incremental re-signing), and names whose text was copied.
     std::size_t signatures_reused = 0;
+    std::size_t names_copied = 0;
 };
 
 // Throws on any failure; the previous output is then untouched.

@@ -69,8 +69,13 @@ Wire encode_rrsig_rdata(const RrsigFields& f) {
 }
 
 RrsigFields decode_rrsig_rdata(const Wire& rdata) {
-    if (rdata.size() < fixed_header_size + 1) throw Error("RRSIG RDATA truncated: " + std::to_string(rdata.size()) + " octets");
     RrsigFields f;
+    decode_rrsig_rdata(rdata, f);
+    return f;
+}
+
+void decode_rrsig_rdata(const Wire& rdata, RrsigFields& f) {
+    if (rdata.size() < fixed_header_size + 1) throw Error("RRSIG RDATA truncated: " + std::to_string(rdata.size()) + " octets");
     f.type_covered = get_u16(rdata, 0);
     f.algorithm = get_u8(rdata, 2);
     f.labels = get_u8(rdata, 3);
@@ -79,9 +84,8 @@ RrsigFields decode_rrsig_rdata(const Wire& rdata) {
     f.inception = get_u32(rdata, 12);
     f.key_tag = get_u16(rdata, 16);
     const std::size_t end = name_end(rdata, fixed_header_size);
-    f.signer = rdata.substr(fixed_header_size, end - fixed_header_size);
-    f.signature = rdata.substr(end);
-    return f;
+    f.signer.assign(rdata, fixed_header_size, end - fixed_header_size);
+    f.signature.assign(rdata, end);
 }
 
 void build_signed_data(Wire& out, const RrsigFields& header, const Wire& owner, std::uint16_t rclass,

@@ -26,6 +26,9 @@ void append_rrsig_header(Wire& out, const RrsigFields& f);
 Wire encode_rrsig_rdata(const RrsigFields& f);
 // Throws zs::Error on truncated RDATA.
 RrsigFields decode_rrsig_rdata(const Wire& rdata);
+// The same into existing fields, reusing their buffers (the verifier
+// decodes every signature of the zone).
+void decode_rrsig_rdata(const Wire& rdata, RrsigFields& fields);
 
 // Signed data (RFC 4034 §3.1.8.1): the RRSIG header, then every RR of the set
 // in canonical form: owner (lower case, a wildcard left unexpanded), type,

@@ -22,6 +22,11 @@ struct RRset {
     std::vector<Wire> rdatas;
     // RRSIG RDATA covering this RRset (same owner, TTL = ttl).
     std::vector<Wire> rrsigs;
+    // Bit i set: rrsigs[i] was taken over from an earlier signing of the
+    // same data (incremental re-signing) and was verified then; the
+    // pre-publication check verifies it again only in full mode.
+    std::uint32_t reused_rrsigs = 0;
+    bool rrsig_reused(std::size_t i) const { return i < 32 && (reused_rrsigs >> i & 1u) != 0; }
 };
 
 enum class NodeKind : std::uint8_t {

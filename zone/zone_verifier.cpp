@@ -22,6 +22,17 @@ struct WindowedVerifier::State {
     bool has_apex = false;
     std::mutex mutex;                          // guards report and problems in check_nodes
     std::vector<std::atomic<unsigned>> first_checked;  // per key, Sample mode
+    // Sample mode over all parts (guarded by mutex): signatures beyond the
+    // first ones seen so far, and how many of them were verified.
+    std::uint64_t rest_seen = 0;
+    std::uint64_t rest_verified = 0;
+    std::thread chains;                         // check_chains_in_background
+    std::vector<std::string> chain_problems;
+    std::exception_ptr chain_error;
+    bool chains_started = false;
+    ~State() {
+        if (chains.joinable()) chains.join();
+    }
 };
 
 WindowedVerifier::WindowedVerifier(const Zone& zone, const VerifyOptions& options)
@@ -53,8 +64,11 @@ void WindowedVerifier::check_nodes(const Node* const* nodes, std::size_t count) 
     }
     if (s.options.mode != VerifyMode::Structure) {
         // Full: every job. Sample: DNSKEY RRset signatures, the first
-        // signatures of every key, and of the rest at least sample_fraction
-        // of this part (rounded up), those of lowest rank.
+        // signatures of every key, and of the rest sample_fraction of all
+        // seen so far (rounded up), those of lowest rank in this part. Owed
+        // over the whole run rather than per part: parts with one new
+        // signature each (an incremental run) would otherwise verify one
+        // in every part.
         std::vector<std::size_t> selected, rest;
         for (std::size_t i = 0; i < jobs.size(); ++i) {
             const auto& job = jobs[i];
@@ -65,7 +79,15 @@ void WindowedVerifier::check_nodes(const Node* const* nodes, std::size_t count) 
                 rest.push_back(i);
         }
         const double fraction = std::clamp(s.options.sample_fraction, 0.0, 1.0);
-        const auto take = std::min(rest.size(), static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(rest.size()))));
+        std::size_t take = 0;
+        {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            s.rest_seen += rest.size();
+            const auto owed = static_cast<std::uint64_t>(std::ceil(fraction * static_cast<double>(s.rest_seen)));
+            if (owed > s.rest_verified)
+                take = static_cast<std::size_t>(std::min<std::uint64_t>(owed - s.rest_verified, rest.size()));
+            s.rest_verified += take;
+        }
         std::vector<std::pair<std::uint64_t, std::size_t>> ranked;
         for (auto i : rest) ranked.emplace_back(verify::sample_rank(jobs[i], s.options.sample_seed), i);
         std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(take), ranked.end());
@@ -135,9 +157,30 @@ void WindowedVerifier::check_window(const std::vector<const Node*>& nodes) {
     verify::verify_signatures(s.zone, s.keys, jobs, s.options, s.problems, s.report);
 }
 
+void WindowedVerifier::check_chains_in_background() {
+    State& s = *state_;
+    if (!s.has_apex || s.chains_started) return;
+    s.chains_started = true;
+    s.chains = std::thread([&s] {
+        try {
+            verify::Problems problems(s.chain_problems, s.options.max_problems);
+            verify::check_chains(s.zone, s.options, problems);
+        } catch (...) {
+            s.chain_error = std::current_exception();
+        }
+    });
+}
+
 VerifyReport WindowedVerifier::finish() {
     State& s = *state_;
-    if (s.has_apex && !s.problems.full()) verify::check_chains(s.zone, s.options, s.problems);
+    if (s.chains_started) {
+        s.chains.join();
+        if (s.chain_error) std::rethrow_exception(s.chain_error);
+        for (auto& p : s.chain_problems)
+            if (!s.problems.full()) s.report.problems.push_back(std::move(p));
+    } else if (s.has_apex && !s.problems.full()) {
+        verify::check_chains(s.zone, s.options, s.problems);
+    }
     return std::move(s.report);
 }
 

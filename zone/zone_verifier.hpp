@@ -64,6 +64,10 @@ public:
     // picks signatures by a hash of owner and type, so the choice does not
     // depend on how names are spread over threads.
     void check_nodes(const Node* const* nodes, std::size_t count);
+    // Starts the zone-wide chain checks on a thread of their own, so that
+    // they run while the windows are signed (they read names, types and
+    // NSEC/NSEC3 RDATA only, never signatures); finish() waits for them.
+    void check_chains_in_background();
     // True once the report holds a problem: the zone will not be published.
     bool failed() const;
     VerifyReport finish();

@@ -102,6 +102,26 @@ TEST(ZoneVerifier, FullModeRejectsFlippedSignatureByte) {
         << problems_text(report);
 }
 
+TEST(ZoneVerifier, ReusedSignaturesGetStructureChecksAlwaysAndCryptographyInFullMode) {
+    TestSignedZone t = nsec_zone();
+    // Every signature taken over from an earlier signing (incremental
+    // re-signing), one of them damaged since.
+    for (Node& node : t.zone.nodes)
+        for (RRset& set : node.rrsets) set.reused_rrsigs = ~0u;
+    Wire& rrsig = t.rrset("www.example.", rrtype::A).rrsigs.front();
+    rrsig.back() = static_cast<char>(rrsig.back() ^ 0x01);
+    VerifyReport sample = t.verify(VerifyMode::Sample);
+    EXPECT_TRUE(sample.ok()) << problems_text(sample);
+    EXPECT_EQ(sample.signatures_verified, 0u) << "reused signatures are not verified again in sample mode";
+    VerifyReport full = t.verify(VerifyMode::Full);
+    EXPECT_TRUE(has_problem(full, {"www.example. A:", "signature does not verify"})) << problems_text(full);
+    EXPECT_EQ(full.signatures_verified, t.signature_count());
+    // Structure is checked for reused signatures in every mode.
+    t.rrset("www.example.", rrtype::A).ttl += 1;
+    VerifyReport structure = t.verify(VerifyMode::Sample);
+    EXPECT_TRUE(has_problem(structure, {"www.example. A:", "original TTL"})) << problems_text(structure);
+}
+
 TEST(ZoneVerifier, RejectsSignatureOverChangedData) {
     TestSignedZone t = nsec_zone();
     t.rrset("ns1.example.", rrtype::A).rdatas = {verifier_test::a_rdata(99)};
