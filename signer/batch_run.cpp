@@ -167,6 +167,7 @@ ZoneOutcome run_zone(const ZoneEntry& zone, const Config& config, const StatePat
         sign.verify = zone.verify.value_or(zone::VerifyMode::Sample);
         sign.now = now;
         sign.signature_cache = signature_cache_path(state.root, zone.name);
+        sign.reuse_signatures = !options.no_reuse;
         sign.warn = [&outcome](const std::string& text) { outcome.warnings.push_back(text); };
         sign.refresh = policy.refresh;
         outcome.summary = run_sign(sign);

@@ -21,6 +21,7 @@ struct BatchOptions {
     std::vector<std::string> zones;  // --zone; empty: all configured zones
     UnixTime now = 0;
     bool force = false;              // sign every zone whether due or not
+    bool no_reuse = false;           // make every signature anew (ignore the signature caches)
     bool wait = false;               // wait for the run lock instead of failing
     std::string metrics_file;        // Prometheus text file to replace; empty: none
 };

@@ -71,7 +71,7 @@ void report(const RunLog& log, const ZoneOutcome& z, bool verbose) {
 
 int run_run_command(int argc, char** argv) {
     const std::string usage =
-        "zonesigner run [--config FILE] [--zone NAME ...] [--now TIME] [--force] [--wait] [--metrics FILE] "
+        "zonesigner run [--config FILE] [--zone NAME ...] [--now TIME] [--force] [--no-reuse] [--wait] [--metrics FILE] "
         "[--log stderr|syslog] [-v]";
     po::options_description opts("run options");
     opts.add_options()
@@ -80,6 +80,8 @@ int run_run_command(int argc, char** argv) {
         ("zone,z", po::value<std::vector<std::string>>(), "only this zone (repeatable); default: every configured zone")
         ("now", po::value<std::string>(), "the time to use (YYYYMMDDHHMMSS UTC or unix seconds)")
         ("force", po::bool_switch(), "sign every selected zone, due or not")
+        ("no-reuse", po::bool_switch(),
+         "make every signature anew (and every signed zone's text) instead of reusing the previous signing's")
         ("wait", po::bool_switch(), "wait for a run in progress to end instead of failing at once")
         ("metrics", po::value<std::string>(), "write Prometheus text-format metrics to this file (atomically)")
         ("log", po::value<std::string>()->default_value("stderr"), "where the per-zone lines go: stderr or syslog")
@@ -94,6 +96,7 @@ int run_run_command(int argc, char** argv) {
     if (vm.count("zone")) options.zones = vm["zone"].as<std::vector<std::string>>();
     options.now = time_option(vm, "now");
     options.force = vm["force"].as<bool>();
+    options.no_reuse = vm["no-reuse"].as<bool>();
     options.wait = vm["wait"].as<bool>();
     if (vm.count("metrics")) options.metrics_file = vm["metrics"].as<std::string>();
     const bool verbose = vm["verbose"].as<bool>();

@@ -36,7 +36,7 @@ int dispatch(int argc, char** argv) {
         return 0;
     }
     if (command == "--version") {
-        std::cout << "zonesigner 0.1.0\n";
+        std::cout << "zonesigner " ZS_VERSION "\n";
         return 0;
     }
     if (command == "sign") return zs::signer::run_sign_command(argc, argv);

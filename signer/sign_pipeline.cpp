@@ -5,7 +5,6 @@
 #include <malloc.h>
 
 #include <chrono>
-#include <future>
 #include <thread>
 #include <cstdio>
 #include <iostream>
@@ -111,7 +110,7 @@ void set_soa_serial(Zone& zone, std::uint32_t serial) {
 }
 
 std::string header_comment(const Zone& zone, const ZoneKeySets& keys, UnixTime now, std::uint32_t serial) {
-    std::string h = "; signed by zonesigner 0.1.0 at " + format_iso8601(now) + "\n";
+    std::string h = std::string("; signed by zonesigner ") + ZS_VERSION + " at " + format_iso8601(now) + "\n";
     h += "; zone " + name_to_text(zone.origin) + " serial " + std::to_string(serial) + "\n";
     auto line = [&](const keymgr::KeyRecord& k, const char* note) {
         h += "; key " + keymgr::to_string(k.role) + " tag " + std::to_string(k.key_tag) + " algorithm " +
@@ -144,9 +143,6 @@ SignSummary run_sign(const SignOptions& options) {
         else
             log_warning(text);
     };
-    // The previous signing's cache loads while the input is read.
-    std::future<PreviousSigning> previous_loading =
-        std::async(std::launch::async, [&options] { return load_previous_signing(options.signature_cache, options.output); });
     if (std::string problem = policy::check_params(params); !problem.empty()) throw UsageError(problem);
     if (!find_algorithm(params.algorithm) || !find_algorithm(params.algorithm)->supported)
         throw UsageError("algorithm " + std::to_string(params.algorithm) + " is not supported for signing");
@@ -267,9 +263,13 @@ SignSummary run_sign(const SignOptions& options) {
                 vo.unpublished_keys.push_back(use.record.dnskey_rdata);
         WindowedVerifier verifier(zone, vo);
         verifier.check_chains_in_background();
+        bool reusing = false;  // signatures of the previous signing are taken over
         auto fail_verification = [&](const std::vector<std::string>& problems) {
             std::string text = "the signed zone failed verification; nothing was written:";
             for (const auto& p : problems) text += "\n  " + p;
+            if (reusing)
+                text += "\n  (signatures were taken over from " + options.signature_cache +
+                        "; 'zonesigner run --no-reuse' makes every signature anew)";
             throw Error(text);
         };
 
@@ -291,7 +291,10 @@ SignSummary run_sign(const SignOptions& options) {
         // text, and the cache for the next one, written beside the output.
         log_verbose(options.verbose,
                     "keys, apex and denial chain ready at " + std::to_string(seconds_since(start)) + " s");
-        PreviousSigning previous_signing = previous_loading.get();
+        // Read after the input rather than beside it: the reader keeps both
+        // cores busy, and loading the cache alongside it measured slower.
+        PreviousSigning previous_signing =
+            options.reuse_signatures ? load_previous_signing(options.signature_cache, options.output) : PreviousSigning();
         if (previous_signing.cache &&
             (previous_signing.cache->origin() != zone.origin || previous_signing.cache->rclass() != zone.rclass)) {
             previous_signing.cache.reset();
@@ -300,6 +303,7 @@ SignSummary run_sign(const SignOptions& options) {
                                        " is for another zone; making every signature anew";
         }
         if (!previous_signing.warning.empty()) warn(previous_signing.warning);
+        reusing = previous_signing.cache != nullptr;
         if (previous_signing.cache)
             log_verbose(options.verbose, "read the signature cache " + options.signature_cache + " (" +
                                              std::to_string(previous_signing.cache->node_count()) + " names" +
@@ -307,13 +311,26 @@ SignSummary run_sign(const SignOptions& options) {
         ReuseSource reuse = reuse_source(
             previous_signing, keys, ReuseRules{options.now, options.refresh, params.validity, params.denial_validity});
         reuse.copy_names = options.verify != VerifyMode::Full;
+        // The cache only saves work: when it cannot be written (no space in
+        // the state directory...), the zone is still published, the old
+        // cache stays (its signatures still match their digests) and the
+        // run says why.
         std::unique_ptr<SignatureCacheWriter> next_cache;
+        bool next_cache_failed = false;
+        auto cache_failure = [&](const std::exception& e) {
+            if (!next_cache_failed) warn(std::string(e.what()) + " (the signature cache is not updated)");
+            next_cache_failed = true;
+        };
         if (!options.signature_cache.empty() && file) {
             std::vector<Wire> signing_dnskeys;
             for (const auto& k : keys) signing_dnskeys.push_back(k.record.dnskey_rdata);
-            next_cache = std::make_unique<SignatureCacheWriter>(options.signature_cache, zone.origin, zone.rclass,
-                                                                static_cast<std::uint32_t>(header.size()),
-                                                                signing_dnskeys);
+            try {
+                next_cache = std::make_unique<SignatureCacheWriter>(options.signature_cache, zone.origin, zone.rclass,
+                                                                    static_cast<std::uint32_t>(header.size()),
+                                                                    signing_dnskeys);
+            } catch (const std::exception& e) {
+                cache_failure(e);
+            }
         }
 
         std::vector<const Node*> order = nodes_in_canonical_order(zone);
@@ -340,9 +357,14 @@ SignSummary run_sign(const SignOptions& options) {
             unwritten.pending = false;
             for (std::size_t c = 0; c < unwritten.chunks; ++c) {
                 out(texts[unwritten.buffer][c]);
-                if (next_cache)
-                    next_cache->append(cache_entries[unwritten.buffer][c],
-                                       std::min(chunk_nodes, unwritten.count - c * chunk_nodes));
+                if (next_cache && !next_cache_failed) {
+                    try {
+                        next_cache->append(cache_entries[unwritten.buffer][c],
+                                           std::min(chunk_nodes, unwritten.count - c * chunk_nodes));
+                    } catch (const std::exception& e) {
+                        cache_failure(e);
+                    }
+                }
             }
             for (std::size_t n = unwritten.first; n < unwritten.first + unwritten.count; ++n)
                 for (auto& set : const_cast<Node*>(order[n])->rrsets) std::vector<Wire>().swap(set.rrsigs);
@@ -416,15 +438,14 @@ SignSummary run_sign(const SignOptions& options) {
         if (file) {
             file->commit();
             log_verbose(options.verbose, "output in place at " + std::to_string(seconds_since(start)) + " s");
-            if (next_cache) {
-                // Only saves work: a cache that cannot be written leaves the
-                // old one, whose signatures still match their digests.
+            if (next_cache && !next_cache_failed) {
                 try {
                     next_cache->commit(file_identity(options.output));
                 } catch (const std::exception& e) {
-                    warn(std::string(e.what()) + " (the signature cache is not updated)");
+                    cache_failure(e);
                 }
             }
+            next_cache.reset();  // an unfinished one removes its temporary file
             std::string ds_text = ds_records_text(origin, key_sets.ds, 3600);
             if (key_sets.ds.empty())
                 ds_text = "; no DS is to be at the parent yet: the keys and signatures are still propagating\n"

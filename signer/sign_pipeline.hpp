@@ -31,6 +31,8 @@ struct SignOptions {
     std::string signature_cache;
     // With a cache: a signature is made again when less than this is left.
     Seconds refresh = 0;
+    // False: the cache is written but not read (`run --no-reuse`).
+    bool reuse_signatures = true;
     unsigned threads = 1;
     zone::VerifyMode verify = zone::VerifyMode::Sample;
     UnixTime now = 0;

@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::string_view kMagic = "ZSSIGS1\n";
 constexpr std::string_view kEndMagic = "ZSSIGEND";
+constexpr std::string_view kVersion = ZS_VERSION;
 constexpr std::size_t kTrailerSize = 7 * 8 + 8;
 
 // Bounds-checked reading of the file: any overrun is a damaged
@@ -51,6 +52,20 @@ private:
     std::size_t pos_ = 0;
 };
 
+// A wire name as the zone model keeps them: labels of at most 63 octets,
+// at most 255 octets, ending in the root label exactly at the end.
+bool well_formed_name(std::string_view name) {
+    if (name.empty() || name.size() > 255) return false;
+    std::size_t pos = 0;
+    while (pos < name.size()) {
+        const auto length = static_cast<unsigned char>(name[pos]);
+        if (length == 0) return pos + 1 == name.size();
+        if (length > 63) return false;
+        pos += 1 + length;
+    }
+    return false;
+}
+
 void put_u64(zone::Wire& out, std::uint64_t v) {
     zone::put_u32(out, static_cast<std::uint32_t>(v >> 32));
     zone::put_u32(out, static_cast<std::uint32_t>(v & 0xffffffffu));
@@ -82,7 +97,11 @@ SignatureCache::SignatureCache(const std::string& path) : path_(path), file_(pat
 
         Reader in(bytes.substr(0, bytes.size() - kTrailerSize));
         in.take(kMagic.size());
+        const std::string_view version = in.take(in.u8());
+        if (version != kVersion)
+            throw Error("written by zonesigner " + std::string(version) + ", this is " + std::string(kVersion));
         origin_ = in.take(in.u8());
+        if (!well_formed_name(origin_)) throw Error("the origin is not a domain name");
         rclass_ = in.u16();
         header_text_length_ = in.u32();
         const std::uint16_t key_count = in.u16();
@@ -90,10 +109,17 @@ SignatureCache::SignatureCache(const std::string& path) : path_(path), file_(pat
         if (node_count > bytes.size()) throw Error("node count " + std::to_string(node_count) + " is impossible");
         nodes_.reserve(node_count);
         std::uint64_t text_offset = header_text_length_;
+        // find() searches in canonical order: the names must be in it.
+        zone::Wire previous_owner, owner;
         for (std::uint64_t n = 0; n < node_count; ++n) {
             CachedNode node;
             const std::size_t entry_start = in.position();
             node.owner = in.take(in.u8());
+            if (!well_formed_name(node.owner)) throw Error("name " + std::to_string(n + 1) + " is not a domain name");
+            owner.assign(node.owner);
+            if (n > 0 && zone::canonical_compare(previous_owner, owner) >= 0)
+                throw Error("name " + std::to_string(n + 1) + " is out of canonical order");
+            previous_owner.swap(owner);
             node.text_offset = text_offset;
             node.text_length = in.u32();
             node.text_checksum = in.u64();
@@ -163,6 +189,8 @@ SignatureCacheWriter::SignatureCacheWriter(const std::string& path, const zone::
     : file_(with_directory(path), 0600) {
     if (keys.size() > 255) throw Error("too many signing keys for the signature cache");
     zone::Wire prologue(kMagic);
+    prologue.push_back(static_cast<char>(kVersion.size()));
+    prologue += kVersion;
     prologue.push_back(static_cast<char>(origin.size()));
     prologue += origin;
     zone::put_u16(prologue, rclass);

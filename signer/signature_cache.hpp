@@ -4,7 +4,10 @@
 // and copy the text of whole unchanged names from the previous output.
 //
 // File layout (integers big-endian):
-//   prologue  "ZSSIGS1\n", origin (u8 length + wire), class (u16), length
+//   prologue  "ZSSIGS1\n", the zonesigner version that wrote it (u8 length +
+//             text: another version's cache is refused, since the text it
+//             describes may be formatted differently), origin (u8 length +
+//             wire), class (u16), length
 //             of the output's header comment text (u32), keys (u16 count,
 //             each u16 length + DNSKEY RDATA)
 //   nodes     owner (u8 length + wire), length of its text in the output

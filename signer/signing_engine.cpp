@@ -154,7 +154,11 @@ bool RrsetSigner::sign_node(zone::Node& node, SigningStats& stats, std::string& 
     f.inception = static_cast<std::uint32_t>(times_.now - times_.inception_offset);
     for (std::size_t r = 0; r < node.rrsets.size(); ++r) {
         zone::RRset& set = node.rrsets[r];
-        if (!must_sign(node, set)) continue;
+        if (!must_sign(node, set)) {
+            set.rrsigs.clear();  // glue, delegation NS, occluded data: never signed
+            set.reused_rrsigs = 0;
+            continue;
+        }
         const CachedRrset* before = nullptr;
         if (cached) {
             for (std::uint32_t i = 0; i < cached->rrset_count && !before; ++i) {

@@ -65,9 +65,10 @@ struct ReuseSource {
     // is now: the text of names whose records and signatures are all
     // unchanged is copied from it instead of formatted again. -1: none.
     int previous_output = -1;
-    // Such names skip the pre-publication checks too (they were checked
-    // when written, and everything those checks depend on is unchanged);
-    // off for `--verify full`, which checks every signature again.
+    // Such names skip the pre-publication checks too (the same records
+    // with the same signatures and keys were checked when written, and
+    // reusable_rrsig re-establishes what depends on the time); off for
+    // `--verify full`, which checks every signature again.
     bool copy_names = true;
     ReuseRules rules;
 };

@@ -99,10 +99,13 @@ void SignatureChecker::check_rrset(const Node& node, const RRset& rrset) {
         if (key_index == SIZE_MAX) continue;
         algorithms_seen.set(sig.algorithm);
         if (keys_.keys[key_index].sep && keys_.keys[key_index].published) sep_algorithms_seen.set(sig.algorithm);
-        // A signature reused from an earlier signing was verified when it
+        // A signature reused from an earlier signing was checked when it
         // was made; its structure is checked above, its cryptography again
-        // only in full mode.
-        const bool verified_before = rrset.rrsig_reused(i) && options_.mode != VerifyMode::Full;
+        // only in full mode, except for the key RRsets (DNSKEY, CDS,
+        // CDNSKEY: few signatures, and the zone's trust hangs on them).
+        const bool key_rrset =
+            rrset.type == rrtype::DNSKEY || rrset.type == rrtype::CDS || rrset.type == rrtype::CDNSKEY;
+        const bool verified_before = rrset.rrsig_reused(i) && options_.mode != VerifyMode::Full && !key_rrset;
         if (sig.type_covered == rrset.type && !verified_before)
             jobs_.push_back(SignatureJob{&node.owner, &rrset, static_cast<std::uint32_t>(i),
                                          static_cast<std::uint32_t>(key_index)});

@@ -23,8 +23,9 @@ struct RRset {
     // RRSIG RDATA covering this RRset (same owner, TTL = ttl).
     std::vector<Wire> rrsigs;
     // Bit i set: rrsigs[i] was taken over from an earlier signing of the
-    // same data (incremental re-signing) and was verified then; the
-    // pre-publication check verifies it again only in full mode.
+    // same data (incremental re-signing), which checked it; the
+    // pre-publication check verifies its cryptography again only in full
+    // mode (and always for the key RRsets).
     std::uint32_t reused_rrsigs = 0;
     bool rrsig_reused(std::size_t i) const { return i < 32 && (reused_rrsigs >> i & 1u) != 0; }
 };

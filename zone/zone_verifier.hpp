@@ -61,8 +61,9 @@ public:
     void check_window(const std::vector<const Node*>& nodes);
     // The same checks for a part of a window, safe to call from several
     // threads at once; cryptography runs in the calling thread. Sample mode
-    // picks signatures by a hash of owner and type, so the choice does not
-    // depend on how names are spread over threads.
+    // verifies at least its fraction of all signatures seen so far (beyond
+    // the key RRsets' and each key's first ones), within each part those of
+    // lowest rank by a hash of owner and type.
     void check_nodes(const Node* const* nodes, std::size_t count);
     // Starts the zone-wide chain checks on a thread of their own, so that
     // they run while the windows are signed (they read names, types and

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 
 #include "common/atomic_file.hpp"
 #include "common/checksum.hpp"
@@ -180,6 +181,74 @@ TEST_F(SignatureCacheFile, RoundTripsNodesRrsetsAndSignatures) {
     EXPECT_NE(cache.find(name_from_text("a.example.", Wire(1, '\0')), cursor), nullptr);
     EXPECT_EQ(cache.find(name_from_text("c.example.", Wire(1, '\0')), cursor), nullptr);
     EXPECT_EQ(cache.find(name_from_text("0.example.", Wire(1, '\0')), cursor), nullptr);
+}
+
+TEST_F(SignatureCacheFile, RefusesInconsistentFilesWhoseChecksumIsRight) {
+    const std::string cache_path = (dir_ / "example.sigs").string();
+    const std::string output = (dir_ / "out.zone").string();
+    write_file_atomically(output, "; header\na.example. 3600 IN A 192.0.2.1\nb.example. 3600 IN A 192.0.2.2\n");
+    const Wire key = make_dnskey_rdata(256, 13, Wire(64, 'z'));
+    const std::string text = "a.example. 3600 IN A 192.0.2.1\n";
+    auto refused = [&](const std::function<void(SignatureCacheWriter&, std::string&)>& fill,
+                       std::optional<FileIdentity> identity = std::nullopt) {
+        {
+            SignatureCacheWriter writer(cache_path, kOrigin, class_IN, 9, {key});
+            std::string entries;
+            fill(writer, entries);
+            writer.commit(identity.value_or(file_identity(output)));
+        }
+        try {
+            SignatureCache cache(cache_path);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    const Node a = node("a.example.", key_tag(key)), b = node("b.example.", key_tag(key));
+    // Two names in order whose texts add up to the output: accepted.
+    EXPECT_EQ(refused([&](SignatureCacheWriter& w, std::string& e) {
+        w.serialize_node(e, a, {RrsetDigest{1}}, text);
+        w.serialize_node(e, b, {RrsetDigest{2}}, text);
+        w.append(e, 2);
+    }), "accepted");
+    EXPECT_NE(refused([&](SignatureCacheWriter& w, std::string& e) {
+        w.serialize_node(e, b, {RrsetDigest{2}}, text);
+        w.serialize_node(e, a, {RrsetDigest{1}}, text);
+        w.append(e, 2);
+    }).find("out of canonical order"), std::string::npos);
+    EXPECT_NE(refused([&](SignatureCacheWriter& w, std::string& e) {
+        w.serialize_node(e, a, {RrsetDigest{1}}, text);
+        w.append(e, 1);
+    }).find("do not add up"), std::string::npos);
+    EXPECT_NE(refused([&](SignatureCacheWriter& w, std::string& e) {
+        w.serialize_node(e, a, {RrsetDigest{1}}, text);
+        w.serialize_node(e, b, {RrsetDigest{2}}, text);
+        w.append(e, 2);
+        w.append("junk", 0);
+    }).find("unexpected bytes after the last node"), std::string::npos);
+    EXPECT_NE(refused([&](SignatureCacheWriter& w, std::string& e) {
+        w.serialize_node(e, a, {RrsetDigest{1}}, text);
+        w.append(e, 3);
+    }).find("truncated"), std::string::npos);
+    Node bad_owner = a;
+    bad_owner.owner = Wire("\x05" "ab", 3);
+    EXPECT_NE(refused([&](SignatureCacheWriter& w, std::string& e) {
+        w.serialize_node(e, bad_owner, {RrsetDigest{1}}, text);
+        w.append(e, 1);
+    }).find("is not a domain name"), std::string::npos);
+    // Another zonesigner version's cache (the version follows the magic).
+    std::string other = read_file(cache_path);
+    other[8 + 1] = 'X';
+    const std::size_t summed = other.size() - 16;
+    const std::uint64_t sum = checksum64(std::string_view(other).substr(0, summed));
+    for (int i = 0; i < 8; ++i) other[summed + i] = static_cast<char>(sum >> (56 - 8 * i));
+    write_file_atomically(cache_path, other, 0600);
+    try {
+        SignatureCache cache(cache_path);
+        ADD_FAILURE() << "another version's cache accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("written by zonesigner X"), std::string::npos) << e.what();
+    }
 }
 
 TEST_F(SignatureCacheFile, RefusesDamagedFilesAsAWhole) {
@@ -451,4 +520,31 @@ TEST_F(IncrementalSigning, ANamesTextIsCopiedOnlyWithItsChecksum) {
     EXPECT_EQ(r.copied, (std::vector<bool>{true, false, true, true}));
     EXPECT_EQ(r.stats.reused, 4u);
     EXPECT_EQ(r.text, first.text);  // a.example. (192.0.2.2) formatted anew, as it was signed
+}
+
+TEST_F(IncrementalSigning, ANameThatBecomesADelegationAndBackIsSignedAsItIsNow) {
+    sign(kNow, {ksk_, zsk_});
+    // b.example. becomes a zone cut: its A is then glue-like data at a
+    // delegation (not signed), and its NS is not signed either.
+    Node& b = zone_.nodes[2];
+    RRset ns;
+    ns.type = rrtype::NS;
+    ns.ttl = 3600;
+    ns.rdatas = {name_from_text("ns.elsewhere.", Wire(1, '\0'))};
+    b.rrsets.push_back(ns);
+    std::sort(b.rrsets.begin(), b.rrsets.end(), [](const RRset& x, const RRset& y) { return x.type < y.type; });
+    b.kind = NodeKind::Delegation;
+    const Result cut = sign(kNow + 3600, {ksk_, zsk_});
+    EXPECT_EQ(cut.copied, (std::vector<bool>{true, true, false, true}));
+    EXPECT_EQ(cut.stats.signatures, 0u);
+    EXPECT_EQ(cut.stats.reused, 3u);
+    for (const RRset& set : zone_.nodes[2].rrsets) EXPECT_TRUE(set.rrsigs.empty()) << set.type;
+    // Back to an ordinary name: its A is signed again (the cache has no
+    // signature for it any more), the others stay copied.
+    b.remove(rrtype::NS);
+    b.kind = NodeKind::Authoritative;
+    const Result back = sign(kNow + 7200, {ksk_, zsk_});
+    EXPECT_EQ(back.copied, (std::vector<bool>{true, true, false, true}));
+    EXPECT_EQ(back.stats.signatures, 1u);
+    EXPECT_EQ(zone_.nodes[2].rrsets[0].rrsigs.size(), 1u);
 }
