@@ -183,3 +183,21 @@ verify_all $T5
 counts $T5 >counts.txt
 (($(reused hosts.example.) > 0)) || fail "the edited output's signatures were not reused from the cache"
 echo "ok: a hand-edited output is formatted anew; the cache's signatures still serve"
+
+# --- --no-reuse makes every signature anew ----------------------------------------
+T6=20240111040000
+run_zs noreuse.log --now $T6 --force --no-reuse
+verify_all $T6
+counts $T6 >counts.txt
+for z in "${ORIGINS[@]}"; do (($(reused "$z") == 0)) || fail "$z: $(reused "$z") signatures reused with --no-reuse"; done
+echo "ok: --no-reuse makes every signature anew"
+
+# --- verify: full checks every reused signature and copies no text ---------------
+sed -i 's/^    threads: 2$/    threads: 2\n    verify: full/' "$CONFIG"
+grep -q '^    verify: full$' "$CONFIG" || fail "test setup: verify: full not set"
+T7=20240111050000
+run_zs full.log --now $T7 --force
+verify_all $T7
+counts $T7 >counts.txt
+(($(reused hosts.example.) > 0)) || fail "verify: full stopped the reuse of signatures"
+echo "ok: verify: full with reused signatures"
