@@ -1,4 +1,5 @@
 #include "common/atomic_file.hpp"
+#include "common/test_stop_point.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -83,8 +84,10 @@ void AtomicFile::commit(bool durable) {
     int close_result = std::fclose(file_);
     file_ = nullptr;
     if (close_result != 0) throw SystemError("cannot close", temp_path_, errno);
+    test_stop_point("before-rename", target_);
     if (::rename(temp_path_.c_str(), target_.c_str()) != 0) throw SystemError("cannot rename into", target_, errno);
     committed_ = true;
+    test_stop_point("after-rename", target_);
     if (!durable) return;
     std::string dir = directory_of(target_);
     int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/error.hpp"
+#include "common/test_stop_point.hpp"
 #include "keymgr/crash_point.hpp"
 #include "keymgr/ds_records.hpp"
 #include "keymgr/shell_command.hpp"
@@ -299,6 +300,7 @@ ZoneKeys run_key_manager(KeyDb& db, SignerDirectory& signers, const policy::Poli
         }
         db.set_last_run(zone, now);
         db.set_zone_policy(zone, policy.name);
+        test_stop_point("in-transaction", zone);
         tx.commit();
         crash_point_after_commit();
     }

@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/test_stop_point.hpp"
 #include "keymgr/key_db.hpp"
 #include "keymgr/key_manager.hpp"
 #include "policy/policy.hpp"
@@ -132,6 +133,7 @@ ZoneOutcome run_zone(const ZoneEntry& zone, const Config& config, const StatePat
         in.output = zone.output;
         in.output_serial = previous_serial(zone.output);
         in.input_hash = input_content_hash(zone.input);
+        test_stop_point("input-hashed", zone.input);
         in.policy = policy.name;
         in.policy_hash = policy_content_hash(policy);
         in.refresh = policy.refresh;
@@ -198,6 +200,7 @@ ZoneOutcome run_zone(const ZoneEntry& zone, const Config& config, const StatePat
         published.signatures_reused_total += outcome.summary.signatures_reused;
         published.last_error.clear();
         published.last_error_time.reset();
+        test_stop_point("recorded", zone.output);
         write_run_record(state.root, published);
         notify(zone, outcome);
     } catch (const std::exception& e) {

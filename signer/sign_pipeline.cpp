@@ -14,6 +14,7 @@
 #include "common/atomic_file.hpp"
 #include "common/checksum.hpp"
 #include "common/error.hpp"
+#include "common/test_stop_point.hpp"
 #include "keymgr/key_db.hpp"
 #include "keymgr/zone_keys.hpp"
 #include "signer/config.hpp"
@@ -401,6 +402,7 @@ SignSummary run_sign(const SignOptions& options) {
                                 entries, *next_cache, node, std::string_view(text).substr(text_start));
                     }
                     verifier.check_nodes(to_check.data(), to_check.size());
+                    test_stop_point("mid-signing", options.output);
                 }
             });
             write_previous();
@@ -436,6 +438,7 @@ SignSummary run_sign(const SignOptions& options) {
 
         // Publish atomically: zone first, then the DS file for the parent.
         if (file) {
+            test_stop_point("output-written", options.output);
             file->commit();
             log_verbose(options.verbose, "output in place at " + std::to_string(seconds_since(start)) + " s");
             if (next_cache && !next_cache_failed) {

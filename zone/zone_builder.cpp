@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/test_stop_point.hpp"
 #include "zone/owner_index.hpp"
 #include "zone/rr_type.hpp"
 
@@ -390,7 +391,10 @@ BuildResult build_zone_from_file(const std::string& path, const MasterFileOption
                                  const BuildOptions& options) {
     std::vector<std::string> files;
     Builder builder(read_options.origin, options, files);
-    stream_master_file(path, read_options, files, [&builder](std::vector<ParsedRecord>& batch) { builder.add_batch(batch); });
+    stream_master_file(path, read_options, files, [&builder](std::vector<ParsedRecord>& batch) {
+        builder.add_batch(batch);
+        test_stop_point("mid-read");
+    });
     return builder.finish_zone();
 }
 

@@ -328,23 +328,50 @@ BIG=$TEST_TMP/out/big.signed
 T7=20240201000000
 "$ZONESIGNER" run --config big.yaml --now $T7 2>big.log || { cat big.log; fail "first big run"; }
 check_after_kill() {
-  local what=$1 now=$2
+  local what=$1 now=$2 want=${3:-either}
   if cmp -s "$BIG" big.previous; then
+    [[ $want != published ]] || fail "$what: the new output is not in place"
     kept=$((kept + 1))
   else
     # A new output is there: it must be complete and valid.
+    [[ $want != kept ]] || fail "$what: the output changed before the new one was complete"
     published=$((published + 1))
     verify_with_bind "$BIG" big.example. "$now" || fail "$what: the new output does not validate"
   fi
   [[ $(sqlite3 bigstate/keys.db 'PRAGMA integrity_check') == ok ]] || fail "$what: database integrity"
   "$ZONESIGNER" run --config big.yaml --now "$now" 2>after.log || { cat after.log; fail "$what: the next run failed"; }
   ls out | grep -q '^big\.signed.*\.tmp\.' && fail "$what: temporary files left after the next run"
+  ls bigstate/zones | grep -q '\.tmp\.' && fail "$what: temporary files left in the state directory"
+  verify_with_bind "$BIG" big.example. "$now" || fail "$what: the output after the next run does not validate"
   return 0
 }
 minute=0 kept=0 published=0
-for delay in 0.02 0.1 0.25 0.4 0.6 0.8 1.0; do
+next_minute() {
   minute=$((minute + 1))
   now=$(printf '20240201%02d%02d00' $((minute / 60)) $((minute % 60)))
+}
+# Named points (ZONESIGNER_TEST_STOP_AT): the run stops itself exactly
+# there and is killed. Before the rename of the output the old one must be
+# byte-identical; from the rename on, the new one must be in place.
+for point in input-hashed:big.zone mid-read mid-signing output-written before-rename:big.signed \
+  after-rename:big.signed before-rename:.sigs in-transaction recorded; do
+  next_minute
+  cp "$BIG" big.previous
+  start_stopped "$point" "$ZONESIGNER" run --config big.yaml --now "$now" --force 2>/dev/null
+  kill -9 "$STOPPED_PID"
+  wait "$STOPPED_PID" 2>/dev/null || true
+  case $point in
+    after-rename:* | before-rename:.sigs | in-transaction | recorded) want=published ;;
+    *) want=kept ;;
+  esac
+  check_after_kill "kill -9 at $point" "$now" "$want"
+done
+echo "ok: kill -9 at each named point of a run (input hashed, mid-read, mid-signing, output written," \
+  "around the output's rename, before the cache's, inside the key transaction, before the run record)" \
+  "left the old output byte-identical or the new one complete and valid, an intact database, a working next run"
+# And at times, wherever the run happens to be.
+for delay in 0.02 0.1 0.25 0.4 0.6 0.8 1.0; do
+  next_minute
   cp "$BIG" big.previous
   "$ZONESIGNER" run --config big.yaml --now "$now" --force 2>/dev/null &
   pid=$!
@@ -353,8 +380,35 @@ for delay in 0.02 0.1 0.25 0.4 0.6 0.8 1.0; do
   wait $pid 2>/dev/null || true
   check_after_kill "kill -9 after ${delay}s" "$now"
 done
-echo "ok: kill -9 at 7 points of a run left the old or a new valid output, an intact database, a working next run" \
-  "(old output kept $kept times, new one published $published times)"
+echo "ok: kill -9 at 7 times of a run left the old or a new valid output, an intact database, a working next run" \
+  "(old output kept $kept times, new one published $published times in all)"
+
+# The input vanishes mid-run. After it was hashed, before it is read: the
+# zone fails naming the input, the old output stays. While it is being
+# read: the open file is read to its end, and what was read is signed.
+next_minute
+cp "$BIG" big.previous
+cp big.zone big.zone.saved
+start_stopped input-hashed:big.zone "$ZONESIGNER" run --config big.yaml --now "$now" --force 2>vanish1.log
+rm big.zone
+kill -CONT "$STOPPED_PID"
+status=0
+wait "$STOPPED_PID" || status=$?
+((status == 1)) || { cat vanish1.log; fail "input removed after hashing: exit $status"; }
+grep -q "^zonesigner: error: big.example.: .*$TEST_TMP/big.zone" vanish1.log ||
+  { cat vanish1.log; fail "input removed after hashing: the error does not name the input"; }
+cmp -s "$BIG" big.previous || fail "input removed after hashing: the previous output changed"
+cp big.zone.saved big.zone
+next_minute
+start_stopped mid-read "$ZONESIGNER" run --config big.yaml --now "$now" --force 2>vanish2.log
+rm big.zone
+kill -CONT "$STOPPED_PID"
+wait "$STOPPED_PID" || { cat vanish2.log; fail "input removed while being read: the run failed"; }
+verify_with_bind "$BIG" big.example. "$now" || fail "input removed while being read: output rejected"
+[[ $(awk '$4 == "A" && $1 ~ /^host/' "$BIG" | wc -l) == 6000 ]] ||
+  fail "input removed while being read: names missing from the output"
+cp big.zone.saved big.zone
+echo "ok: an input removed after hashing fails its zone naming it (old output kept); one removed while read is signed whole"
 
 # Crashes right after each of the key manager's committed transactions of
 # a new zone (generate KSK, generate ZSK, states), through the test hook.

@@ -46,6 +46,28 @@ init_test() {
   make_temp_dir
 }
 
+# start_stopped POINT CMD [ARGS...]: starts CMD in the background with
+# ZONESIGNER_TEST_STOP_AT=POINT (common/test_stop_point.hpp) and waits until
+# it has stopped itself there; sets STOPPED_PID. Fails the test when CMD ends
+# without reaching the point (or takes more than 120 s to).
+start_stopped() {
+  local point=$1
+  shift
+  ZONESIGNER_TEST_STOP_AT=$point "$@" &
+  STOPPED_PID=$!
+  local waited=0 state
+  while :; do
+    state=$(awk '{ print $3 }' "/proc/$STOPPED_PID/stat" 2>/dev/null || true)
+    [[ $state == T ]] && return 0
+    if [[ -z $state || $state == Z ]]; then
+      wait "$STOPPED_PID" 2>/dev/null || true
+      fail "the run ended without reaching the stop point $point"
+    fi
+    ((waited++ < 1200)) || { kill -9 "$STOPPED_PID"; fail "stop point $point not reached in 120 s"; }
+    sleep 0.1
+  done
+}
+
 # expect_fail [--status N] CMD [ARGS...]: CMD must exit non-zero (exactly N if
 # given). A crash or a missing command (status >= 126) is never an expected
 # failure. CMD's output goes to $TEST_TMP/expect_fail.log (or stderr if no
