@@ -58,6 +58,14 @@ void report(const RunLog& log, const ZoneOutcome& z, bool verbose) {
             std::snprintf(line, sizeof line, ": signed serial %u, %zu signatures made, %zu reused in %.2f s, reasons: ",
                           z.summary.serial, z.summary.signatures, z.summary.signatures_reused, z.summary.seconds);
             log.info(z.zone + line + join_reasons(z.reasons));
+            if (verbose) {
+                std::string phases;
+                for (const auto& [name, seconds] : z.summary.phases) {
+                    std::snprintf(line, sizeof line, "%s%s %.3f s", phases.empty() ? "" : ", ", name.c_str(), seconds);
+                    phases += line;
+                }
+                if (!phases.empty()) log.info(z.zone + ": phases: " + phases);
+            }
             break;
         }
         case Result::Failed: log.error(z.zone + ": " + z.error); break;

@@ -4,7 +4,10 @@
 #include <unistd.h>
 #include <malloc.h>
 
+#include <fcntl.h>
+
 #include <chrono>
+#include <future>
 #include <thread>
 #include <cstdio>
 #include <iostream>
@@ -131,6 +134,13 @@ std::string header_comment(const Zone& zone, const ZoneKeySets& keys, UnixTime n
 
 SignSummary run_sign(const SignOptions& options) {
     const auto start = std::chrono::steady_clock::now();
+    SignSummary summary;
+    auto phase_start = start;
+    const auto phase_done = [&](const char* name) {
+        const auto now = std::chrono::steady_clock::now();
+        summary.phases.emplace_back(name, std::chrono::duration<double>(now - phase_start).count());
+        phase_start = now;
+    };
     // Memory freed by one phase is reused by the next: without these, glibc
     // hands freed pages back to the kernel and every new window faults in
     // freshly zeroed pages again (measured: about 10% of the CPU time on the
@@ -156,6 +166,16 @@ SignSummary run_sign(const SignOptions& options) {
     read_options.origin = origin;
     read_options.threads = options.threads;
     BuildResult built = build_zone_from_file(options.input, read_options);
+    phase_done("read");
+    // The previous signing (incremental re-signing) loads on a thread of its
+    // own while the keys and the denial chain are made: the reader no
+    // longer needs the other core then. (Loaded beside the reader, it
+    // measured slower: the reader keeps both cores busy.)
+    std::future<PreviousSigning> previous_signing_loaded;
+    if (options.reuse_signatures && !options.signature_cache.empty())
+        previous_signing_loaded = std::async(std::launch::async, [&options] {
+            return load_previous_signing(options.signature_cache, options.output);
+        });
     for (const auto& w : built.warnings) warn(w);
     Zone& zone = built.zone;
     log_verbose(options.verbose, "read " + options.input + ": " + std::to_string(zone.nodes.size()) + " names in " +
@@ -202,7 +222,6 @@ SignSummary run_sign(const SignOptions& options) {
     // its transitions are recorded: a record counts as published only once
     // the zone that has it is in place.
     db.set_audit_user(manager_options.user);
-    SignSummary summary;
     std::jthread disposer;  // joined when run_sign ends, also on errors
     manager_options.publish = [&](const keymgr::ZoneKeys& zone_keys) {
         for (const auto& event : zone_keys.plan.events) log_verbose(options.verbose, "key: " + event.detail);
@@ -226,6 +245,7 @@ SignSummary run_sign(const SignOptions& options) {
             keys[i].signs_zone = key_sets.signing[i].signs_zone;
         }
 
+        phase_done("keys");
         // 4. Apex records, then the denial chain over the final set of types.
         std::vector<std::string> notes;
         publish_keys(zone, key_sets, params, notes);
@@ -247,6 +267,7 @@ SignSummary run_sign(const SignOptions& options) {
             add_nsec_chain(zone, denial_ttl);
         }
 
+        phase_done("chain");
         // 5-7. Sign, verify and write window by window, so that signatures need
         // not stay in memory: each window is signed and formatted in parallel,
         // its signatures checked, then its text appended to the temporary file.
@@ -292,10 +313,8 @@ SignSummary run_sign(const SignOptions& options) {
         // text, and the cache for the next one, written beside the output.
         log_verbose(options.verbose,
                     "keys, apex and denial chain ready at " + std::to_string(seconds_since(start)) + " s");
-        // Read after the input rather than beside it: the reader keeps both
-        // cores busy, and loading the cache alongside it measured slower.
         PreviousSigning previous_signing =
-            options.reuse_signatures ? load_previous_signing(options.signature_cache, options.output) : PreviousSigning();
+            previous_signing_loaded.valid() ? previous_signing_loaded.get() : PreviousSigning();
         if (previous_signing.cache &&
             (previous_signing.cache->origin() != zone.origin || previous_signing.cache->rclass() != zone.rclass)) {
             previous_signing.cache.reset();
@@ -305,6 +324,7 @@ SignSummary run_sign(const SignOptions& options) {
         }
         if (!previous_signing.warning.empty()) warn(previous_signing.warning);
         reusing = previous_signing.cache != nullptr;
+        phase_done("cache read");
         if (previous_signing.cache)
             log_verbose(options.verbose, "read the signature cache " + options.signature_cache + " (" +
                                              std::to_string(previous_signing.cache->node_count()) + " names" +
@@ -421,6 +441,7 @@ SignSummary run_sign(const SignOptions& options) {
         }
         VerifyReport report = verifier.finish();
         if (!report.ok()) fail_verification(report.problems);
+        phase_done("sign and write");
         // Nothing below reads the zone or the previous signing: they are
         // freed on a thread of their own while the output is synced (the
         // CPUs are idle then, waiting for the disk).
@@ -439,7 +460,14 @@ SignSummary run_sign(const SignOptions& options) {
         // Publish atomically: zone first, then the DS file for the parent.
         if (file) {
             test_stop_point("output-written", options.output);
+            // The output being replaced is dropped by whoever closes it last:
+            // held open here, its pages are freed on the disposer's thread
+            // rather than inside rename() on this one.
+            UniqueFd superseded(::open(options.output.c_str(), O_RDONLY | O_CLOEXEC));
             file->commit();
+            disposer = std::jthread([previous = std::move(disposer), old = std::move(superseded)]() mutable {
+                if (previous.joinable()) previous.join();
+            });
             log_verbose(options.verbose, "output in place at " + std::to_string(seconds_since(start)) + " s");
             if (next_cache && !next_cache_failed) {
                 try {
@@ -466,6 +494,7 @@ SignSummary run_sign(const SignOptions& options) {
             sink(held_output);
             std::fflush(stdout);
         }
+        phase_done("publish");
 
         summary.rrsets = stats.rrsets;
         summary.signatures = stats.signatures;
@@ -478,6 +507,7 @@ SignSummary run_sign(const SignOptions& options) {
     const keymgr::ZoneKeys zone_keys = keymgr::run_key_manager(db, registry, key_policy, zone_name, manager_options);
     for (const auto& w : zone_keys.warnings) warn(w);
     for (const auto& n : zone_keys.notes) log_verbose(options.verbose, n);
+    phase_done("key states");
     summary.seconds = seconds_since(start);
     log_verbose(options.verbose, "key manager done at " + std::to_string(summary.seconds) + " s");
     return summary;

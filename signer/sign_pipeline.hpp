@@ -4,6 +4,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/time_format.hpp"
 #include "policy/policy.hpp"
@@ -54,6 +56,8 @@ struct SignSummary {
     // (incremental re-signing), and names whose text was copied.
     std::size_t signatures_reused = 0;
     std::size_t names_copied = 0;
+    // Wall seconds of each phase in order (`zonesigner run -v` shows them).
+    std::vector<std::pair<std::string, double>> phases;
 };
 
 // Throws on any failure; the previous output is then untouched.

@@ -81,6 +81,7 @@ ConversionPipeline::ConversionPipeline(unsigned workers, std::size_t max_in_flig
     workers_.reserve(workers);
     try {
         for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
+        if (workers > 0) deliverer_ = std::thread([this] { deliver_in_order(); });
     } catch (...) {
         stop();
         throw;
@@ -95,8 +96,10 @@ void ConversionPipeline::stop() {
         stopping_ = true;
     }
     work_ready_.notify_all();
+    converted_.notify_all();
     for (auto& worker : workers_)
         if (worker.joinable()) worker.join();
+    if (deliverer_.joinable()) deliverer_.join();
 }
 
 void ConversionPipeline::work() {
@@ -114,6 +117,35 @@ void ConversionPipeline::work() {
     }
 }
 
+void ConversionPipeline::deliver_in_order() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        converted_.wait(lock, [this] { return stopping_ || done_.count(next_delivered_) != 0; });
+        if (stopping_) return;  // undelivered batches are dropped
+        auto node = done_.extract(next_delivered_);
+        lock.unlock();
+        std::exception_ptr error;
+        try {
+            deliver_(node.mapped());
+        } catch (...) {
+            error = std::current_exception();
+        }
+        lock.lock();
+        ++next_delivered_;
+        if (error) delivery_error_ = error;
+        delivered_.notify_all();
+        if (error) return;  // nothing after a failed delivery is delivered
+    }
+}
+
+void ConversionPipeline::wait_for_delivery(std::unique_lock<std::mutex>& lock, std::size_t keep) {
+    delivered_.wait(lock, [this, keep] { return delivery_error_ || next_submitted_ - next_delivered_ < keep; });
+    if (delivery_error_) {
+        failed_ = true;
+        std::rethrow_exception(delivery_error_);
+    }
+}
+
 void ConversionPipeline::submit(LexedBatch&& batch) {
     if (failed_) return;
     if (workers_.empty()) {
@@ -126,32 +158,13 @@ void ConversionPipeline::submit(LexedBatch&& batch) {
     std::unique_lock lock(mutex_);
     waiting_.emplace_back(next_submitted_++, std::move(batch));
     work_ready_.notify_one();
-    deliver_ready(lock, max_in_flight_);
+    wait_for_delivery(lock, max_in_flight_);
 }
 
 void ConversionPipeline::finish() {
     if (failed_ || workers_.empty()) return;
     std::unique_lock lock(mutex_);
-    deliver_ready(lock, 1);
-}
-
-void ConversionPipeline::deliver_ready(std::unique_lock<std::mutex>& lock, std::size_t keep) {
-    for (;;) {
-        auto it = done_.find(next_delivered_);
-        if (it == done_.end()) {
-            if (next_submitted_ - next_delivered_ < keep) return;
-            converted_.wait(lock, [this] { return done_.count(next_delivered_) != 0; });
-            continue;
-        }
-        ConvertedBatch converted = std::move(it->second);
-        done_.erase(it);
-        ++next_delivered_;
-        lock.unlock();
-        failed_ = true;  // until the delivery returns
-        deliver_(converted);
-        failed_ = false;
-        lock.lock();
-    }
+    wait_for_delivery(lock, 1);
 }
 
 }  // namespace zs::zone

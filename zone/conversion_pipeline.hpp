@@ -1,7 +1,10 @@
-// Second stage of reading a master file: lexed batches become records, in
-// worker threads, and come back in file order. The calling thread submits
-// batches (from the lexer) and receives converted ones; at most
-// `max_in_flight` batches exist between the two, which bounds memory.
+// Second and third stages of reading a master file: lexed batches become
+// records in worker threads, and a delivery thread hands them on in file
+// order. The calling thread only submits batches (from the lexer): lexing
+// is the one stage that cannot be split, so nothing else runs on its thread
+// (grouping records into the zone took a third of it). At most
+// `max_in_flight` batches exist between submission and delivery, which
+// bounds memory.
 #pragma once
 
 #include <condition_variable>
@@ -38,8 +41,10 @@ ConvertedBatch convert_batch(LexedBatch&& batch);
 
 class ConversionPipeline {
 public:
-    // Called on the submitting thread for each batch, in order. An exception
-    // from it marks the pipeline failed and passes through submit/finish.
+    // Called for each batch, in order, on the delivery thread (on the
+    // submitting thread when there are no workers). An exception from it
+    // marks the pipeline failed and is rethrown by submit or finish on the
+    // submitting thread.
     using Deliver = std::function<void(ConvertedBatch& batch)>;
 
     // workers == 0: each batch is converted and delivered inside submit.
@@ -48,10 +53,9 @@ public:
     ConversionPipeline(const ConversionPipeline&) = delete;
     ConversionPipeline& operator=(const ConversionPipeline&) = delete;
 
-    // Queues a batch; delivers those that are ready; waits while too many
-    // are in flight.
+    // Queues a batch; waits while too many are in flight.
     void submit(LexedBatch&& batch);
-    // Delivers everything submitted.
+    // Waits until everything submitted is delivered.
     void finish();
     // A delivery threw: nothing more must be submitted or delivered.
     bool failed() const { return failed_; }
@@ -59,9 +63,10 @@ public:
 private:
     void stop();
     void work();
-    // With the lock held by `lock`: delivers converted batches in order,
-    // waiting for them until fewer than `keep` are in flight.
-    void deliver_ready(std::unique_lock<std::mutex>& lock, std::size_t keep);
+    void deliver_in_order();
+    // With the lock held by `lock`: waits until fewer than `keep` batches
+    // are undelivered, or a delivery failed (then rethrows its exception).
+    void wait_for_delivery(std::unique_lock<std::mutex>& lock, std::size_t keep);
 
     Deliver deliver_;
     std::size_t max_in_flight_;
@@ -70,12 +75,15 @@ private:
     std::mutex mutex_;
     std::condition_variable work_ready_;
     std::condition_variable converted_;
+    std::condition_variable delivered_;
+    std::exception_ptr delivery_error_;
     bool stopping_ = false;
     std::uint64_t next_submitted_ = 0;
     std::uint64_t next_delivered_ = 0;
     std::deque<std::pair<std::uint64_t, LexedBatch>> waiting_;
     std::map<std::uint64_t, ConvertedBatch> done_;
     std::vector<std::thread> workers_;
+    std::thread deliverer_;
 };
 
 }  // namespace zs::zone
