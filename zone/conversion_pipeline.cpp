@@ -33,7 +33,7 @@ Wire parse_owner(std::string_view text, const Wire& origin) {
 
 }  // namespace
 
-ConvertedBatch convert_batch(LexedBatch&& batch) {
+ConvertedBatch convert_batch(LexedBatch&& batch, bool share_owners) {
     ConvertedBatch out;
     try {
         out.new_files = std::move(batch.new_files);
@@ -45,16 +45,21 @@ ConvertedBatch convert_batch(LexedBatch&& batch) {
         std::uint32_t owner_origin = std::numeric_limits<std::uint32_t>::max();
         for (const Entry& entry : batch.entries) {
             try {
+                bool same_owner = true;
                 if (entry.owner_text.data() != owner_text || entry.origin_index != owner_origin) {
                     owner_text = nullptr;
                     owner = parse_owner(entry.owner_text, batch.origins[entry.origin_index]);
                     owner_text = entry.owner_text.data();
                     owner_origin = entry.origin_index;
+                    same_owner = false;
                 }
                 ParsedRecord record;
                 record.rdata =
                     parser.parse(entry.type, batch.tokens.data() + entry.first_token, entry.token_count, entry.origin_index);
-                record.owner = owner;
+                if (share_owners && same_owner && !out.records.empty())
+                    record.owner_as_previous = true;
+                else
+                    record.owner = owner;
                 record.type = entry.type;
                 record.rclass = 1;
                 record.ttl = entry.ttl;
@@ -76,8 +81,10 @@ ConvertedBatch convert_batch(LexedBatch&& batch) {
     return out;
 }
 
-ConversionPipeline::ConversionPipeline(unsigned workers, std::size_t max_in_flight, Deliver deliver)
-    : deliver_(std::move(deliver)), max_in_flight_(std::max<std::size_t>(max_in_flight, 1)) {
+ConversionPipeline::ConversionPipeline(unsigned workers, std::size_t max_in_flight, Deliver deliver,
+                                       bool share_owners)
+    : deliver_(std::move(deliver)), max_in_flight_(std::max<std::size_t>(max_in_flight, 1)),
+      share_owners_(share_owners) {
     workers_.reserve(workers);
     try {
         for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
@@ -110,7 +117,7 @@ void ConversionPipeline::work() {
         auto [sequence, batch] = std::move(waiting_.front());
         waiting_.pop_front();
         lock.unlock();
-        ConvertedBatch converted = convert_batch(std::move(batch));
+        ConvertedBatch converted = convert_batch(std::move(batch), share_owners_);
         lock.lock();
         done_.emplace(sequence, std::move(converted));
         converted_.notify_all();
@@ -149,7 +156,7 @@ void ConversionPipeline::wait_for_delivery(std::unique_lock<std::mutex>& lock, s
 void ConversionPipeline::submit(LexedBatch&& batch) {
     if (failed_) return;
     if (workers_.empty()) {
-        ConvertedBatch converted = convert_batch(std::move(batch));
+        ConvertedBatch converted = convert_batch(std::move(batch), share_owners_);
         failed_ = true;  // until the delivery returns
         deliver_(converted);
         failed_ = false;

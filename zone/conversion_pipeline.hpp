@@ -37,7 +37,8 @@ struct ConvertedBatch {
 };
 
 // Converts one batch; never throws for a bad entry (see ConvertedBatch).
-ConvertedBatch convert_batch(LexedBatch&& batch);
+// share_owners: see MasterFileOptions.
+ConvertedBatch convert_batch(LexedBatch&& batch, bool share_owners = false);
 
 class ConversionPipeline {
 public:
@@ -48,7 +49,7 @@ public:
     using Deliver = std::function<void(ConvertedBatch& batch)>;
 
     // workers == 0: each batch is converted and delivered inside submit.
-    ConversionPipeline(unsigned workers, std::size_t max_in_flight, Deliver deliver);
+    ConversionPipeline(unsigned workers, std::size_t max_in_flight, Deliver deliver, bool share_owners = false);
     ~ConversionPipeline();  // stops and joins the workers; undelivered batches are dropped
     ConversionPipeline(const ConversionPipeline&) = delete;
     ConversionPipeline& operator=(const ConversionPipeline&) = delete;
@@ -70,6 +71,7 @@ private:
 
     Deliver deliver_;
     std::size_t max_in_flight_;
+    bool share_owners_;
     bool failed_ = false;
 
     std::mutex mutex_;

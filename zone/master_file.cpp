@@ -37,7 +37,7 @@ void stream(const MasterFileOptions& options, std::vector<std::string>& files, c
         if (batch.failed) throw InputError(files.at(batch.failed_file), batch.failed_line, batch.failed_what);
     };
     unsigned workers = options.threads <= 1 ? 0 : options.threads;
-    ConversionPipeline pipeline(workers, 2 * std::max(workers, 1u), deliver);
+    ConversionPipeline pipeline(workers, 2 * std::max(workers, 1u), deliver, options.share_owners);
     std::exception_ptr lexing_error;
     try {
         lex([&pipeline](LexedBatch&& batch) { pipeline.submit(std::move(batch)); });

@@ -15,7 +15,11 @@
 namespace zs::zone {
 
 struct ParsedRecord {
-    Wire owner;            // lower case wire form
+    Wire owner;            // lower case wire form; empty when owner_as_previous
+    // Set only with MasterFileOptions::share_owners: the owner is that of
+    // the previous record of the same batch (the first record of a batch
+    // always has its own), and is not copied into this one.
+    bool owner_as_previous = false;
     std::uint16_t type = 0;
     std::uint16_t rclass = 0;
     std::uint32_t ttl = 0;
@@ -29,6 +33,11 @@ struct MasterFileOptions {
     std::uint32_t default_ttl = 3600;  // used until $TTL or the SOA says otherwise
     unsigned max_include_depth = 8;
     unsigned threads = 1;        // RDATA conversion may run in parallel
+    // Records of one owner after the first of a batch leave their owner
+    // empty (ParsedRecord::owner_as_previous): one copy of each owner
+    // instead of one per record (for the zone builder, which needs the
+    // owner once per node).
+    bool share_owners = false;
     // Tuning (tests make them small to cross boundaries often): the file is
     // read in blocks of read_block_size bytes and converted in batches of at
     // most batch_records records.

@@ -74,6 +74,8 @@ private:
     std::vector<Node> nodes_;
     OwnerIndex index_;
     std::uint32_t last_node_ = none;  // records of one owner usually come together
+    bool previous_has_node_ = false;  // last_node_ is the previous record's node
+    Wire dropped_owner_;              // else the previous record's owner
     std::vector<SetPlace> set_places_;
     std::vector<std::pair<std::uint32_t, std::uint16_t>> mixed_ttl_;  // (node, type), repeats possible
     std::vector<PendingRrsig> rrsigs_;
@@ -102,8 +104,13 @@ const Where& Builder::first_place(std::uint32_t node, std::uint16_t type) const 
 
 void Builder::add(ParsedRecord& r) {
     Where where{r.file_index, r.line};
+    // A record that shares its predecessor's owner: that record's node, or
+    // (rarely: it was dropped before it had one) its owner.
+    if (r.owner_as_previous && !previous_has_node_) r.owner = dropped_owner_;
+    const bool known = r.owner_as_previous ? previous_has_node_
+                                           : last_node_ != none && r.owner == nodes_[last_node_].owner;
     std::uint32_t node_index;
-    if (last_node_ != none && r.owner == nodes_[last_node_].owner) {
+    if (known) {
         // Already known to be inside the zone.
         if (is_signer_generated(r.type) && !options_.keep_dnssec_records) {
             if (dnssec_removed_++ == 0) first_dnssec_removed_ = where;
@@ -115,11 +122,14 @@ void Builder::add(ParsedRecord& r) {
             fail(where, "owner " + name_to_text(r.owner) + " is outside the zone " + name_to_text(origin_));
         if (is_signer_generated(r.type) && !options_.keep_dnssec_records) {
             if (dnssec_removed_++ == 0) first_dnssec_removed_ = where;
+            dropped_owner_ = std::move(r.owner);
+            previous_has_node_ = false;
             return;
         }
         node_index = node_for(r.owner);
         last_node_ = node_index;
     }
+    previous_has_node_ = true;
     Node& node = nodes_[node_index];
     const Wire& owner = node.owner;
     if (r.type == rrtype::RRSIG) {
@@ -391,7 +401,9 @@ BuildResult build_zone_from_file(const std::string& path, const MasterFileOption
                                  const BuildOptions& options) {
     std::vector<std::string> files;
     Builder builder(read_options.origin, options, files);
-    stream_master_file(path, read_options, files, [&builder](std::vector<ParsedRecord>& batch) {
+    MasterFileOptions sharing = read_options;
+    sharing.share_owners = true;
+    stream_master_file(path, sharing, files, [&builder](std::vector<ParsedRecord>& batch) {
         builder.add_batch(batch);
         test_stop_point("mid-read");
     });
@@ -402,7 +414,9 @@ BuildResult build_zone_from_text(const std::string& text, const std::string& nam
                                  const MasterFileOptions& read_options, const BuildOptions& options) {
     std::vector<std::string> files;
     Builder builder(read_options.origin, options, files);
-    stream_master_text(text, name, read_options, files,
+    MasterFileOptions sharing = read_options;
+    sharing.share_owners = true;
+    stream_master_text(text, name, sharing, files,
                        [&builder](std::vector<ParsedRecord>& batch) { builder.add_batch(batch); });
     return builder.finish_zone();
 }

@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "test_zone_helpers.hpp"
 #include "zone/rr_type.hpp"
+#include "zone/zone_builder.hpp"
 
 using namespace zs::zone;
 using namespace zs::zone::testing;
@@ -110,4 +111,50 @@ TEST(ZoneBuilder, RefusesZoneRuleViolationsWithFileAndLine) {
               "test.zone:4: DS record at the zone apex");
     EXPECT_EQ(error_of(soa + "x IN DS 1 13 2 0000000000000000000000000000000000000000000000000000000000000000\n"),
               "test.zone:4: DS record at x.example., which is not a delegation (no NS records)");
+}
+
+// The streaming builder shares each owner among its records
+// (MasterFileOptions::share_owners); the result must be the zone that
+// records with their own owners give, also where the first record of an
+// owner is a DNSSEC record that is dropped before its node exists.
+TEST(ZoneBuilder, SharedOwnersBuildTheSameZone) {
+    std::string text = "$TTL 300\n" + soa +
+                       "a IN NSEC b A RRSIG NSEC\n"
+                       "  IN A 192.0.2.1\n"
+                       "  IN AAAA 2001:db8::1\n"
+                       "b IN RRSIG A 13 2 300 20300101000000 20200101000000 1 example. AAAA\n"
+                       "  IN NSEC c A RRSIG NSEC\n"
+                       "  IN TXT \"b\"\n"
+                       "a IN TXT \"a again\"\n"
+                       "c IN A 192.0.2.3\n"
+                       "  IN NSEC a A RRSIG NSEC\n"
+                       "  IN MX 10 a\n";
+    for (int i = 0; i < 3000; ++i)  // several batches, so some start inside an owner's records
+        text += "h" + std::to_string(i) + " IN NSEC3PARAM 1 0 0 -\n  IN A 192.0.2.9\n  IN TXT \"x\"\n";
+    const BuildResult own = build_from_text(text, "example.");
+    for (unsigned threads : {1u, 2u}) {
+        MasterFileOptions o;
+        o.origin = origin_of("example.");
+        o.threads = threads;
+        o.batch_records = threads == 1 ? 7 : 2048;  // batches that begin inside an owner's records
+        const BuildResult shared = build_zone_from_text(text, "test.zone", o);
+        ASSERT_EQ(shared.zone.nodes.size(), own.zone.nodes.size());
+        for (std::size_t n = 0; n < own.zone.nodes.size(); ++n) {
+            const Node& a = own.zone.nodes[n];
+            const Node& b = shared.zone.nodes[n];
+            ASSERT_EQ(name_to_text(b.owner), name_to_text(a.owner));
+            ASSERT_EQ(b.rrsets.size(), a.rrsets.size()) << name_to_text(a.owner);
+            for (std::size_t r = 0; r < a.rrsets.size(); ++r) {
+                EXPECT_EQ(b.rrsets[r].type, a.rrsets[r].type);
+                EXPECT_EQ(b.rrsets[r].rdatas, a.rrsets[r].rdatas);
+            }
+        }
+        EXPECT_EQ(shared.warnings, own.warnings);
+    }
+    const Node* a = own.zone.find(name("a.example."));
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->rrsets.size(), 3u);  // A, AAAA, TXT: the NSEC dropped, its inherited records kept
+    const Node* h = own.zone.find(name("h2999.example."));
+    ASSERT_NE(h, nullptr);
+    EXPECT_EQ(h->rrsets.size(), 2u);
 }
