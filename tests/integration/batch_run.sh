@@ -385,7 +385,9 @@ echo "ok: kill -9 at 7 times of a run left the old or a new valid output, an int
 
 # The input vanishes mid-run. After it was hashed, before it is read: the
 # zone fails naming the input, the old output stays. While it is being
-# read: the open file is read to its end, and what was read is signed.
+# read (a zone of several 1 MiB read blocks, stopped with the input open and
+# not yet read to its end): the open file is read to its end, and the whole
+# zone is signed.
 next_minute
 cp "$BIG" big.previous
 cp big.zone big.zone.saved
@@ -399,15 +401,23 @@ grep -q "^zonesigner: error: big.example.: .*$TEST_TMP/big.zone" vanish1.log ||
   { cat vanish1.log; fail "input removed after hashing: the error does not name the input"; }
 cmp -s "$BIG" big.previous || fail "input removed after hashing: the previous output changed"
 cp big.zone.saved big.zone
-next_minute
-start_stopped mid-read "$ZONESIGNER" run --config big.yaml --now "$now" --force 2>vanish2.log
-rm big.zone
+python3 "$SOURCE_DIR/bench/gen-zone" enterprise 30000 large.example. >large.zone
+sed 's/bigstate/largestate/; s/big\.example/large.example/; s/big\.zone/large.zone/; s|out/big\.signed|out/large.signed|' \
+  big.yaml >large.yaml
+LARGE=$TEST_TMP/out/large.signed
+start_stopped mid-read "$ZONESIGNER" run --config large.yaml --now "$now" 2>vanish2.log
+# Where the reader is in the input: its descriptor's offset, short of the end.
+input_fd=$(find "/proc/$STOPPED_PID/fd" -lname "$TEST_TMP/large.zone" -printf '%f\n' | head -n 1)
+[[ -n $input_fd ]] || { kill -9 "$STOPPED_PID"; fail "input removed while being read: the input is not open at mid-read"; }
+read_so_far=$(awk '/^pos:/ { print $2 }' "/proc/$STOPPED_PID/fdinfo/$input_fd")
+((read_so_far < $(stat -c %s large.zone))) ||
+  { kill -9 "$STOPPED_PID"; fail "input removed while being read: already read to its end at mid-read"; }
+rm large.zone
 kill -CONT "$STOPPED_PID"
 wait "$STOPPED_PID" || { cat vanish2.log; fail "input removed while being read: the run failed"; }
-verify_with_bind "$BIG" big.example. "$now" || fail "input removed while being read: output rejected"
-[[ $(awk '$4 == "A" && $1 ~ /^host/' "$BIG" | wc -l) == 6000 ]] ||
+verify_with_bind "$LARGE" large.example. "$now" || fail "input removed while being read: output rejected"
+[[ $(awk '$4 == "A" && $1 ~ /^host/' "$LARGE" | wc -l) == 30000 ]] ||
   fail "input removed while being read: names missing from the output"
-cp big.zone.saved big.zone
 echo "ok: an input removed after hashing fails its zone naming it (old output kept); one removed while read is signed whole"
 
 # Crashes right after each of the key manager's committed transactions of
