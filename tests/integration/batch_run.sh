@@ -327,6 +327,8 @@ EOF
 BIG=$TEST_TMP/out/big.signed
 T7=20240201000000
 "$ZONESIGNER" run --config big.yaml --now $T7 2>big.log || { cat big.log; fail "first big run"; }
+verify_with_peers "$BIG" big.example. $T7 || fail "first big output rejected"
+cp "$BIG" big.checked  # the last output the verifiers accepted: each is checked once
 check_after_kill() {
   local what=$1 now=$2 want=${3:-either}
   if cmp -s "$BIG" big.previous; then
@@ -336,13 +338,17 @@ check_after_kill() {
     # A new output is there: it must be complete and valid.
     [[ $want != kept ]] || fail "$what: the output changed before the new one was complete"
     published=$((published + 1))
-    verify_with_bind "$BIG" big.example. "$now" || fail "$what: the new output does not validate"
+    verify_with_peers "$BIG" big.example. "$now" || fail "$what: the new output does not validate"
+    cp "$BIG" big.checked
   fi
   [[ $(sqlite3 bigstate/keys.db 'PRAGMA integrity_check') == ok ]] || fail "$what: database integrity"
   "$ZONESIGNER" run --config big.yaml --now "$now" 2>after.log || { cat after.log; fail "$what: the next run failed"; }
   ls out | grep -q '^big\.signed.*\.tmp\.' && fail "$what: temporary files left after the next run"
   ls bigstate/zones | grep -q '\.tmp\.' && fail "$what: temporary files left in the state directory"
-  verify_with_bind "$BIG" big.example. "$now" || fail "$what: the output after the next run does not validate"
+  if ! cmp -s "$BIG" big.checked; then
+    verify_with_peers "$BIG" big.example. "$now" || fail "$what: the output after the next run does not validate"
+    cp "$BIG" big.checked
+  fi
   return 0
 }
 minute=0 kept=0 published=0
@@ -415,7 +421,7 @@ read_so_far=$(awk '/^pos:/ { print $2 }' "/proc/$STOPPED_PID/fdinfo/$input_fd")
 rm large.zone
 kill -CONT "$STOPPED_PID"
 wait "$STOPPED_PID" || { cat vanish2.log; fail "input removed while being read: the run failed"; }
-verify_with_bind "$LARGE" large.example. "$now" || fail "input removed while being read: output rejected"
+verify_with_peers "$LARGE" large.example. "$now" || fail "input removed while being read: output rejected"
 [[ $(awk '$4 == "A" && $1 ~ /^host/' "$LARGE" | wc -l) == 30000 ]] ||
   fail "input removed while being read: names missing from the output"
 echo "ok: an input removed after hashing fails its zone naming it (old output kept); one removed while read is signed whole"
@@ -436,13 +442,13 @@ for n in 1 2 3; do
     [[ ! -e out/crash$n.signed ]] || fail "crash $n: an output was published before its keys existed"
   else
     [[ -e out/crash$n.signed ]] || fail "crash $n: the state transaction was recorded before the zone was published"
-    verify_with_bind "out/crash$n.signed" big.example. $T7 || fail "crash $n: output before the crash rejected"
+    verify_with_peers "out/crash$n.signed" big.example. $T7 || fail "crash $n: output before the crash rejected"
   fi
   [[ $(sqlite3 crashstate/keys.db 'PRAGMA integrity_check') == ok ]] || fail "crash $n: database integrity"
   "$ZONESIGNER" run --config crash.yaml --now $T7 2>crash-next.log || { cat crash-next.log; fail "crash $n: next run"; }
   keys=$(sqlite3 crashstate/keys.db "SELECT COUNT(*) FROM keys WHERE zone = 'big.example.'")
   [[ $keys == 2 ]] || fail "crash $n: $keys keys after recovery, want 2 (KSK and ZSK)"
-  verify_with_bind "out/crash$n.signed" big.example. $T7 || fail "crash $n: output after recovery rejected"
+  verify_with_peers "out/crash$n.signed" big.example. $T7 || fail "crash $n: output after recovery rejected"
 done
 echo "ok: a crash after each key manager transaction is recovered by the next run"
 
